@@ -1,0 +1,55 @@
+"""Command line: `python scripts/build.py check|generate|site|serve`."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .errors import ContentErrors
+from .generate import check, generate
+from .site import BuildFailed, publish
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _report(errors) -> int:
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"{len(errors)} error(s); nothing was published.", file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
+    parser.add_argument("command", choices=["check", "generate", "site", "serve"])
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="authored pages (default: docs/)")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "docs", help="generated Markdown tree")
+    parser.add_argument("--site", type=Path, default=ROOT / "site", help="rendered site (default: site/)")
+    parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    if args.command == "check":
+        corpus, errors = check(args.docs)
+        if errors:
+            return _report(errors)
+        print(f"{len(corpus.entities)} pages checked, no errors ({time.perf_counter() - started:.2f} s).")
+        return 0
+    try:
+        result = generate(args.docs, args.out)
+    except ContentErrors as exc:
+        return _report(exc.errors)
+    print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
+    if args.command == "site":
+        try:
+            publish(args.config, args.out, args.site)
+        except BuildFailed as exc:
+            print(f"{args.config}: mkdocs build failed: {exc}; site/ was left as it was.", file=sys.stderr)
+            return 1
+        print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s)")
+    elif args.command == "serve":
+        return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config), "-a", "127.0.0.1:8000"])
+    return 0

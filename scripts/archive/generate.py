@@ -1,0 +1,107 @@
+"""Generate the complete Markdown tree MkDocs renders, from the authored pages under docs/.
+
+Authored files are only read. Output goes to a generated folder (build/docs by default), is
+deterministic, and is written only where bytes changed, so `mkdocs serve` does not loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import graph as graph_mod
+from . import indexes
+from .errors import ContentError, ContentErrors
+from .loader import Corpus, load
+from .model import TYPES
+from .render import PageWriter
+from .validate import validate
+
+# Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
+STATIC_FOLDERS = ("assets",)
+
+SITE = {
+    "name": "Japan 1989 Diplomatic Records Archive",
+    "description": (
+        "A documentary archive of the diplomatic records from around 1989 that Japan's Ministry of Foreign "
+        "Affairs released on 23 December 2020, centred on Japan's response to the Tiananmen crackdown, its "
+        "opposition to joint G7 sanctions and the Summit of the Arch's Declaration on China. Every page cites "
+        "its sources."
+    ),
+}
+
+
+@dataclass
+class Result:
+    corpus: Corpus
+    pages: dict[str, str]
+    written: list[str]
+    removed: list[str]
+
+
+def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
+    corpus = load(docs)
+    return corpus, validate(corpus)
+
+
+def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
+    """Relative path -> Markdown for every generated page (assumes a valid corpus)."""
+    site = site or SITE
+    index = corpus.by_id()
+    links = graph_mod.build(corpus)
+    writer = PageWriter(index, links, site)
+    pages = {entity.md_path: writer.page(entity) for entity in corpus.entities}
+    by_type = {t: corpus.of_type(t) for t in TYPES}
+    for type_name in TYPES:
+        if type_name != "source":
+            path, text = indexes.type_index(type_name, by_type[type_name])
+            pages[path] = text
+    for path, text in (
+        indexes.bibliography(by_type["source"]),
+        indexes.timeline(corpus.entities),
+        indexes.home(by_type, site),
+    ):
+        pages[path] = text
+    return pages
+
+
+def _static_files(docs: Path) -> dict[str, bytes]:
+    files = {}
+    for folder in STATIC_FOLDERS:
+        for path in sorted((docs / folder).rglob("*")) if (docs / folder).is_dir() else []:
+            if path.is_file():
+                files[path.relative_to(docs).as_posix()] = path.read_bytes()
+    return files
+
+
+def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
+    """Make `out` hold exactly `files`: write changed ones, delete stale ones. Returns (written, removed)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written, removed = [], []
+    for rel, data in sorted(files.items()):
+        target = out / rel
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(rel)
+    for path in sorted(out.rglob("*"), reverse=True):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+            removed.append(rel)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written, removed
+
+
+def generate(docs: Path, out: Path, site: dict | None = None) -> Result:
+    """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error."""
+    corpus, errors = check(docs)
+    if errors:
+        raise ContentErrors(errors)
+    pages = render_pages(corpus, site)
+    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    files.update(_static_files(docs))
+    written, removed = write_tree(out, files)
+    return Result(corpus, pages, written, removed)

@@ -1,0 +1,129 @@
+"""Read authored pages from docs/ into entities. Reading never raises on bad content: it records errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import frontmatter
+from .errors import ContentError
+from .model import FOLDERS
+
+CONTENT_FOLDERS = tuple(FOLDERS.values())
+
+
+@dataclass
+class Entity:
+    path: str  # as shown in messages, e.g. docs/documents/x.md
+    data: dict
+    lines: dict
+    body: str
+    body_line: int
+    fm_end_line: int
+
+    @property
+    def id(self) -> str:
+        return self.data.get("id", "")
+
+    @property
+    def type(self) -> str:
+        return self.data.get("type", "")
+
+    @property
+    def title(self) -> str:
+        return str(self.data.get("title", self.id))
+
+    def get(self, name: str, default=None):
+        return self.data.get(name, default)
+
+    def line(self, *key_path) -> int:
+        """Line of a front-matter value, or of its nearest recorded parent, or of the front matter's start."""
+        path = tuple(key_path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1
+
+    @property
+    def md_path(self) -> str:
+        """Path of the generated page inside the generated docs tree: the URL comes from type and id only."""
+        return f"{FOLDERS[self.type]}/{self.id}.md"
+
+    @property
+    def url_path(self) -> str:
+        return f"{FOLDERS[self.type]}/{self.id}/"
+
+
+@dataclass
+class Corpus:
+    root: Path
+    entities: list[Entity] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, Entity]:
+        # First definition wins; duplicates are reported by validation.
+        index: dict[str, Entity] = {}
+        for entity in self.entities:
+            if isinstance(entity.id, str):
+                index.setdefault(entity.id, entity)
+        return index
+
+    def of_type(self, type_name: str) -> list[Entity]:
+        return [e for e in self.entities if e.type == type_name]
+
+
+def display_path(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[ContentError]]:
+    """Decode a file as UTF-8 without BOM; report where it is not."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [ContentError(shown, 1, "file starts with a byte-order mark (BOM): save it as UTF-8 without BOM")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column {column}): save it as UTF-8"
+        return None, [ContentError(shown, line, message)]
+    if "\x00" in text:
+        return None, [ContentError(shown, text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL byte")]
+    return text.replace("\r\n", "\n"), []
+
+
+def load_file(path: Path, base: Path) -> tuple[Entity | None, list[ContentError]]:
+    shown = display_path(path, base)
+    text, errors = read_text(path, shown)
+    if text is None:
+        return None, errors
+    parsed = frontmatter.split(text, shown)
+    if parsed.errors:
+        return None, parsed.errors
+    return Entity(shown, parsed.data, parsed.lines, parsed.body, parsed.body_line, parsed.fm_end_line), []
+
+
+def content_files(docs: Path) -> list[Path]:
+    """Authored entity pages: every .md file in a content folder (sorted, so output is deterministic)."""
+    files: list[Path] = []
+    for folder in CONTENT_FOLDERS:
+        if (docs / folder).is_dir():
+            files.extend(sorted((docs / folder).rglob("*.md")))
+    return files
+
+
+def load(docs: Path, base: Path | None = None) -> Corpus:
+    """Load every entity page under `docs`. Paths in messages are relative to `base` (default: docs' parent)."""
+    base = base or docs.parent
+    corpus = Corpus(docs)
+    for path in content_files(docs):
+        entity, errors = load_file(path, base)
+        corpus.errors.extend(errors)
+        if entity is not None:
+            corpus.entities.append(entity)
+    return corpus

@@ -1,0 +1,213 @@
+"""Turn one entity into the Markdown page MkDocs renders: header, body, discrepancies, links, notes."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+
+import yaml
+
+from . import dates, markup
+from .graph import Graph
+from .loader import Entity
+from .model import PLURAL_LABELS, SINGULAR_LABELS, fields_for
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|{}])")
+
+
+def esc(text: object) -> str:
+    """Plain text made safe for Markdown: no tag survives, no accidental emphasis or link."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def rel(from_md: str, to_md: str) -> str:
+    """Relative link between two generated Markdown files (MkDocs turns these into URLs and checks them)."""
+    return posixpath.relpath(to_md, posixpath.dirname(from_md) or ".")
+
+
+def link(from_md: str, target: Entity, text: str | None = None) -> str:
+    return f"[{esc(text if text is not None else target.title)}]({rel(from_md, target.md_path)})"
+
+
+def entity_date(entity: Entity) -> str | None:
+    """Human date of a dated entity (date or start/end), with its era; None if undated."""
+    def parsed(name):
+        value = entity.get(name)
+        return dates.parse(value) if value else None
+
+    if not any(entity.get(k) for k in ("date", "start")):
+        return None
+    return dates.describe(parsed("date"), parsed("start"), parsed("end"))
+
+
+def sort_key(entity: Entity) -> tuple:
+    value = entity.get("date") or entity.get("start")
+    return (dates.parse(value).sort_key() if value else (9999, 0, 0), entity.title.lower(), entity.id)
+
+
+def front_matter(values: dict) -> str:
+    return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
+
+
+class PageWriter:
+    """Renders pages against one corpus index and graph; numbering of notes is per page."""
+
+    def __init__(self, index: dict[str, Entity], graph: Graph, site: dict):
+        self.index = index
+        self.graph = graph
+        self.site = site
+
+    # --- inline syntax -------------------------------------------------------------
+
+    def _prose(self, text: str, page: Entity, notes: list[str]) -> str:
+        def replace(segment: str) -> str:
+            segment = markup.CITATION_WITH_SPACE_RE.sub(lambda m: self._cite(m, page, notes), segment)
+            return markup.WIKILINK_RE.sub(lambda m: self._wikilink(m, page), segment)
+
+        return markup.map_prose(text, replace)
+
+    def _cite(self, match: re.Match, page: Entity, notes: list[str]) -> str:
+        items = markup.parse_citation(match.group(1)) or ()
+        parts = []
+        for item in items:
+            source = self.index[item.source]
+            note = link(page.md_path, source) + self._source_detail(source)
+            if item.locator:
+                note += f", {esc(item.locator)}"
+            parts.append(note)
+        notes.append("; ".join(parts) + ".")
+        return f"[^{len(notes)}]"
+
+    def _source_detail(self, source: Entity) -> str:
+        bits = [esc(source.get("container_title") or source.get("publisher") or "")]
+        if source.get("issued"):
+            bits.append(dates.parse(source.get("issued")).human())
+        text = "".join(f", {b}" for b in bits if b)
+        if source.get("url"):
+            text += f" ([online]({source.get('url')}))"
+        return text
+
+    def _wikilink(self, match: re.Match, page: Entity) -> str:
+        target = self.index[match.group(1).strip()]
+        anchor = f"#{match.group(2)}" if match.group(2) else ""
+        text = match.group(3)
+        label = self._prose(text, page, []) if text else esc(target.title)
+        return f"[{label}]({rel(page.md_path, target.md_path)}{anchor})"
+
+    # --- page parts ---------------------------------------------------------------
+
+    def header(self, page: Entity) -> str:
+        rows = [("Type", SINGULAR_LABELS[page.type])]
+        when = entity_date(page)
+        for spec in fields_for(page.type):
+            value = page.get(spec.name)
+            if not spec.header or value in (None, "", []):
+                continue
+            if spec.kind == "date":
+                if spec.name in ("date", "start", "end") and page.type == "event":
+                    continue  # an event's span is shown once, below
+                shown = f"{dates.parse(value).human()} ({dates.parse(value).era()})"
+            elif spec.kind == "ref":
+                shown = link(page.md_path, self.index[value])
+            elif spec.kind == "refs":
+                shown = ", ".join(link(page.md_path, self.index[v]) for v in value)
+            elif spec.kind == "url":
+                shown = f"<{value}>"
+            elif spec.kind == "names":
+                shown = "; ".join(esc(n.get("literal") or " ".join(filter(None, [n.get("given"), n.get("family")]))) for n in value)
+            elif spec.kind == "roles":
+                shown = "<br>".join(self._role(page, r) for r in value)
+            elif spec.kind == "strings":
+                shown = ", ".join(esc(v) for v in value)
+            else:
+                shown = esc(value)
+            rows.append((spec.label, shown))
+        if page.type == "event" and when:
+            rows.insert(1, ("Date", esc(when)))
+        body = "\n\n".join(f"{label}\n:   {value}" for label, value in rows)
+        return f'<div class="entity-meta" markdown>\n\n{body}\n\n</div>\n\n'
+
+    def _role(self, page: Entity, role: dict) -> str:
+        text = esc(role["role"])
+        if role.get("org"):
+            text += ", " + link(page.md_path, self.index[role["org"]])
+        span = [dates.parse(role[k]).human() for k in ("start", "end") if role.get(k)]
+        if span:
+            text += f" ({' – '.join(span) if len(span) == 2 else ('from ' if role.get('start') else 'until ') + span[0]})"
+        return text
+
+    def discrepancies(self, page: Entity, notes: list[str]) -> str:
+        items = page.get("discrepancies") or []
+        if not items:
+            return ""
+        out = ["## Discrepancies in the source article\n"]
+        for item in items:
+            out.append(f'!!! discrepancy "{esc(item["topic"]).replace(chr(34), "&quot;")}"\n')
+            for label, key in (("The article says", "claim"), ("Other sources say", "evidence"), ("Assessment", "verdict")):
+                out.append(f"    **{label}:** {self._prose(item[key], page, notes)}\n")
+        return "\n".join(out) + "\n"
+
+    def related(self, page: Entity) -> str:
+        groups: dict[str, list[str]] = {}
+        for label, target in self.graph.related.get(page.id, []):
+            entry = link(page.md_path, self.index[target])
+            if entry not in groups.setdefault(label, []):
+                groups[label].append(entry)
+        if not groups:
+            return ""
+        lines = [f"- **{esc(label)}:** {', '.join(entries)}" for label, entries in groups.items()]
+        return "## Related\n\n" + "\n".join(lines) + "\n\n"
+
+    def referenced_by(self, page: Entity) -> str:
+        referrers = [self.index[i] for i in self.graph.referenced_by.get(page.id, ())]
+        if not referrers:
+            return ""
+        by_type: dict[str, list[Entity]] = {}
+        for ref in sorted(referrers, key=sort_key):
+            by_type.setdefault(ref.type, []).append(ref)
+        lines = [
+            f"- **{PLURAL_LABELS[t]}:** " + ", ".join(link(page.md_path, e) for e in by_type[t])
+            for t in PLURAL_LABELS
+            if t in by_type
+        ]
+        return "## Referenced by\n\n" + "\n".join(lines) + "\n\n"
+
+    def cited_by(self, page: Entity) -> str:
+        if page.type != "source":
+            return ""
+        citing = self.graph.cited_by.get(page.id, {})
+        if not citing:
+            return "## Cited by\n\nNo page cites this source yet.\n\n"
+        lines = []
+        for entity in sorted((self.index[i] for i in citing), key=sort_key):
+            count = citing[entity.id]
+            lines.append(f"- {link(page.md_path, entity)} ({SINGULAR_LABELS[entity.type].lower()}, {count} citation{'s' * (count != 1)})")
+        return "## Cited by\n\n" + "\n".join(lines) + "\n\n"
+
+    def page(self, page: Entity, extra_meta: dict | None = None, after_header: str = "") -> str:
+        notes: list[str] = []
+        body_lines = []
+        for _, text, is_code in markup.body_lines(page.body, page.body_line):
+            body_lines.append(text if is_code else self._prose(text, page, notes))
+        body = "\n".join(body_lines).strip("\n")
+        meta = {"title": page.title, "archive_id": page.id, "archive_type": page.type}
+        if page.get("summary"):
+            meta["description"] = page.get("summary")
+        if page.get("tags"):
+            meta["tags"] = list(page.get("tags"))
+        meta.update(extra_meta or {})
+        parts = [
+            front_matter(meta),
+            f"# {esc(page.title)}\n\n",
+            self.header(page),
+            after_header,
+            body + "\n\n",
+            self.discrepancies(page, notes),
+            self.related(page),
+            self.referenced_by(page),
+            self.cited_by(page),
+        ]
+        if notes:
+            parts.append("\n".join(f"[^{n}]: {text}" for n, text in enumerate(notes, 1)) + "\n")
+        return "".join(parts).rstrip("\n") + "\n"

@@ -1,0 +1,47 @@
+"""Render the generated tree with MkDocs into site/, atomically: a failed build leaves site/ as it was."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class BuildFailed(Exception):
+    pass
+
+
+def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
+    """`mkdocs build --strict` through MkDocs's API, so tests can point it at other trees."""
+    from mkdocs.commands import build as mkdocs_build_cmd
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        config = load_config(
+            config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True, **overrides
+        )
+        mkdocs_build_cmd.build(config)
+    except (MkDocsException, SystemExit) as exc:
+        raise BuildFailed(str(exc) or "mkdocs build failed") from None
+
+
+def publish(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
+    """Build into a temporary sibling of site_dir, then swap it into place."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-staging-", dir=site_dir.parent))
+    try:
+        mkdocs_build(config_file, docs_dir, staging, **overrides)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = site_dir.with_name(f".site-old-{os.getpid()}")
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    staging = None
+    shutil.rmtree(old, ignore_errors=True)
+    logging.getLogger(__name__).info("site published to %s", site_dir)

@@ -1,0 +1,311 @@
+"""Validate a loaded corpus: schema (from the model), identity, dates, relations, citations, markup.
+
+Returns every error at once; never raises on bad content.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from jsonschema import Draft202012Validator
+
+from . import dates, markup
+from .errors import ContentError
+from .loader import Corpus, Entity
+from .model import FOLDERS, TYPES, field, fields_for, json_schema
+
+# Pages whose every prose paragraph must cite a source.
+CITED_PARAGRAPH_TYPES = ("document", "event", "person", "organization")
+MUST_CITE_TYPES = ("document", "event")
+_validators: dict[str, Draft202012Validator] = {}
+
+
+def validate(corpus: Corpus) -> list[ContentError]:
+    errors = list(corpus.errors)
+    known = _identity(corpus, errors)
+    for entity in corpus.entities:
+        if entity.type not in TYPES or not isinstance(entity.id, str):
+            continue
+        errors.extend(_schema_errors(entity))
+        errors.extend(_date_errors(entity))
+        errors.extend(_relation_errors(entity, known))
+        errors.extend(_body_errors(entity, known))
+    return sorted(set(errors))
+
+
+def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
+    """Types, ids, file names and folders; returns the id index of well-identified entities."""
+    known: dict[str, Entity] = {}
+    for entity in corpus.entities:
+        data = entity.data
+        for required in ("id", "type", "title"):
+            if required not in data:
+                errors.append(ContentError(entity.path, entity.line(), f"missing required field '{required}'"))
+        type_name = data.get("type")
+        if "type" in data and type_name not in TYPES:
+            errors.append(
+                ContentError(
+                    entity.path, entity.line("type"), f"unknown type '{type_name}' (expected one of: {', '.join(TYPES)})"
+                )
+            )
+            continue
+        ident = data.get("id")
+        if ident is None or type_name is None:
+            continue
+        if not isinstance(ident, str):
+            errors.append(ContentError(entity.path, entity.line("id"), "id must be a lowercase slug string"))
+            continue
+        path = PurePosixPath(entity.path)
+        if path.stem != ident:
+            errors.append(
+                ContentError(entity.path, entity.line("id"), f"id '{ident}' does not match the file name '{path.name}'")
+            )
+        if path.parent.name != FOLDERS[type_name]:
+            errors.append(
+                ContentError(
+                    entity.path, entity.line("type"), f"a {type_name} page belongs in docs/{FOLDERS[type_name]}/"
+                )
+            )
+        if ident in known:
+            first = known[ident]
+            errors.append(
+                ContentError(
+                    entity.path, entity.line("id"), f"duplicate id '{ident}' (also used by {first.path}:{first.line('id')})"
+                )
+            )
+            continue
+        known[ident] = entity
+    for entity in known.values():
+        for i, old in enumerate(entity.get("formerly") or []):
+            if isinstance(old, str) and old in known:
+                errors.append(
+                    ContentError(
+                        entity.path,
+                        entity.line("formerly", i),
+                        f"former id '{old}' is in use by {known[old].path}: ids are never reused",
+                    )
+                )
+    return known
+
+
+def _validator(type_name: str) -> Draft202012Validator:
+    if type_name not in _validators:
+        _validators[type_name] = Draft202012Validator(json_schema(type_name))
+    return _validators[type_name]
+
+
+def _schema_errors(entity: Entity) -> list[ContentError]:
+    out = []
+    for error in _validator(entity.type).iter_errors(entity.data):
+        path = tuple(error.absolute_path)
+        out.append(ContentError(entity.path, entity.line(*path), _message(entity, error, path)))
+    return out
+
+
+def _message(entity: Entity, error, path: tuple) -> str:
+    """A reader's message for a JSON Schema error."""
+    where = ".".join(str(p) for p in path)
+    name = path[0] if path else None
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return f"missing required field '{where + '.' if where else ''}{missing}'"
+    if kind == "additionalProperties" and not path:
+        extras = sorted(set(entity.data) - set(error.schema.get("properties", {})))
+        return f"unknown field '{', '.join(extras)}' for a {entity.type} (see scripts/archive/fields.csv)"
+    if kind == "additionalProperties":
+        return f"{where}: {error.message}"
+    if kind == "pattern":
+        spec = field(entity.type, name) if isinstance(name, str) else None
+        value = error.instance
+        if spec and spec.kind in ("slug", "ref", "refs", "slugs") or (isinstance(name, str) and name == "roles"):
+            return f"{where}: '{value}' is not a valid id (lowercase a-z, 0-9 and single hyphens)"
+        if spec and spec.kind == "date" or path and path[-1] in ("start", "end"):
+            return f"{where}: '{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        if spec and spec.kind == "url":
+            return f"{where}: '{value}' is not an http or https URL"
+        return f"{where}: '{value}' is not in the expected form"
+    if kind == "enum":
+        return f"{where}: '{error.instance}' is not one of: {', '.join(map(str, error.validator_value))}"
+    if kind == "type":
+        expected = error.validator_value
+        if expected == "string" and path and (field(entity.type, str(path[0])) or None):
+            spec = field(entity.type, str(path[0]))
+            if spec.kind == "date" or path[-1] in ("start", "end"):
+                return f"{where}: a date must be a quoted string such as \"1989-06-04\""
+        return f"{where}: expected {expected}, found {type(error.instance).__name__}"
+    if kind == "maxLength":
+        return f"{where}: value is longer than {error.validator_value} characters"
+    if kind == "minLength":
+        return f"{where}: value is empty"
+    if kind == "uniqueItems":
+        return f"{where}: the list repeats an item"
+    if kind == "const":
+        return f"{where}: expected '{error.validator_value}'"
+    return f"{where}: {error.message}" if where else error.message
+
+
+def _date_errors(entity: Entity) -> list[ContentError]:
+    out = []
+    parsed: dict[tuple, dates.PartialDate] = {}
+
+    def check(value, *path):
+        try:
+            parsed[path] = dates.parse(value)
+        except ValueError as exc:
+            out.append(ContentError(entity.path, entity.line(*path), f"{'.'.join(map(str, path))}: {exc}"))
+
+    for spec in fields_for(entity.type):
+        if spec.kind == "date" and spec.name in entity.data:
+            check(entity.data[spec.name], spec.name)
+    for i, role in enumerate(entity.get("roles") or []):
+        if isinstance(role, dict):
+            for key in ("start", "end"):
+                if key in role:
+                    check(role[key], "roles", i, key)
+            start, end = parsed.get(("roles", i, "start")), parsed.get(("roles", i, "end"))
+            if start and end and end.last_day < start.first_day:
+                out.append(ContentError(entity.path, entity.line("roles", i, "end"), "roles: end is before start"))
+    start, end = parsed.get(("start",)), parsed.get(("end",))
+    if start and end and end.last_day < start.first_day:
+        out.append(
+            ContentError(entity.path, entity.line("end"), f"end {end.iso()} is before start {start.iso()}")
+        )
+    if entity.type == "event":
+        has_date, has_start, has_end = ("date" in entity.data), ("start" in entity.data), ("end" in entity.data)
+        if has_date and (has_start or has_end):
+            out.append(ContentError(entity.path, entity.line("date"), "an event has either 'date' or 'start'/'end', not both"))
+        elif not has_date and not has_start:
+            out.append(ContentError(entity.path, entity.line(), "an event needs 'date' or 'start' (quote it: \"1989-06-04\")"))
+        elif has_end and not has_start:
+            out.append(ContentError(entity.path, entity.line("end"), "'end' without 'start'"))
+    return out
+
+
+def _relation_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentError]:
+    out = []
+
+    def check(target, targets, *path):
+        where = ".".join(map(str, path[:1]))
+        if not isinstance(target, str):
+            return
+        if target not in known:
+            out.append(ContentError(entity.path, entity.line(*path), f"{where}: unknown id '{target}'"))
+        elif targets and known[target].type not in targets:
+            out.append(
+                ContentError(
+                    entity.path,
+                    entity.line(*path),
+                    f"{where}: '{target}' is a {known[target].type}, expected {' or '.join(targets)}",
+                )
+            )
+
+    for spec in fields_for(entity.type):
+        value = entity.data.get(spec.name)
+        if spec.kind == "ref":
+            check(value, spec.targets, spec.name)
+        elif spec.kind == "refs" and isinstance(value, list):
+            for i, target in enumerate(value):
+                check(target, spec.targets, spec.name, i)
+    for i, role in enumerate(entity.get("roles") or []):
+        if isinstance(role, dict) and "org" in role:
+            check(role["org"], ("organization",), "roles", i, "org")
+    return out
+
+
+def _text_errors(entity: Entity, text: str, line: int, known: dict[str, Entity]) -> list[ContentError]:
+    """Citation, link, URL and raw-HTML errors in one line of prose."""
+    out = []
+    if len(text) > markup.MAX_LINE:
+        return [ContentError(entity.path, line, f"line is {len(text)} characters long (limit {markup.MAX_LINE})")]
+    citations, malformed = markup.citations_in(text, line)
+    for raw in malformed:
+        out.append(ContentError(entity.path, line, f"malformed citation {raw!r}: write [@source-id] or [@source-id, locator]"))
+    for citation in citations:
+        for item in citation.items:
+            target = known.get(item.source)
+            if target is None:
+                out.append(ContentError(entity.path, line, f"citation of unknown source '@{item.source}'"))
+            elif target.type != "source":
+                out.append(
+                    ContentError(entity.path, line, f"'@{item.source}' is a {target.type}, not a source: link it with [[{item.source}]]")
+                )
+    for match in markup.WIKILINK_RE.finditer(markup.prose(text)):
+        target = match.group(1).strip()
+        if target not in known:
+            out.append(ContentError(entity.path, line, f"link to unknown id '[[{target}]]'"))
+    for tag in markup.raw_html(text):
+        out.append(ContentError(entity.path, line, f"raw HTML {tag[:40]!r} is not allowed: write Markdown"))
+    for url in markup.unsafe_urls(text):
+        out.append(ContentError(entity.path, line, f"unsafe link URL {url[:60]!r}: only http, https, mailto or relative links"))
+    return out
+
+
+def _body_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentError]:
+    out = []
+    cited = False
+    for line, text, is_code in markup.body_lines(entity.body, entity.body_line):
+        if is_code:
+            if len(text) > markup.MAX_LINE:
+                out.append(ContentError(entity.path, line, f"line is {len(text)} characters long (limit {markup.MAX_LINE})"))
+            continue
+        if markup.nesting_depth(text) > markup.MAX_NESTING:
+            out.append(ContentError(entity.path, line, f"nested more than {markup.MAX_NESTING} levels deep"))
+            continue
+        out.extend(_text_errors(entity, text, line, known))
+        cited = cited or bool(markup.citations_in(text, line)[0])
+    # Front-matter prose: discrepancy texts and the summary.
+    for i, item in enumerate(entity.get("discrepancies") or []):
+        if not isinstance(item, dict):
+            continue
+        for key in ("topic", "claim", "evidence", "verdict"):
+            value = item.get(key)
+            if isinstance(value, str):
+                out.extend(_text_errors(entity, value, entity.line("discrepancies", i, key), known))
+                if key in ("claim", "evidence") and not markup.citations_in(value, 0)[0]:
+                    out.append(
+                        ContentError(entity.path, entity.line("discrepancies", i, key), f"discrepancies: '{key}' must cite a source")
+                    )
+    for key in ("title", "title_original", "summary"):
+        value = entity.get(key)
+        if isinstance(value, str) and "\n" not in value:
+            for tag in markup.raw_html(value):
+                out.append(ContentError(entity.path, entity.line(key), f"{key}: raw HTML {tag[:40]!r} is not allowed"))
+            if key == "summary" and markup.CITATION_RE.search(value):
+                out.append(ContentError(entity.path, entity.line(key), "summary: no citations here; cite in the body"))
+    if entity.type in MUST_CITE_TYPES and not cited:
+        out.append(ContentError(entity.path, entity.body_line, f"a {entity.type} page must cite at least one source in its body"))
+    if entity.type in CITED_PARAGRAPH_TYPES:
+        out.extend(_uncited_paragraphs(entity))
+    return out
+
+
+def _uncited_paragraphs(entity: Entity) -> list[ContentError]:
+    """Every prose paragraph (not headings, lists of links, tables or code) must carry a citation."""
+    out = []
+    block: list[tuple[int, str]] = []
+
+    def flush():
+        if block:
+            text = " ".join(t for _, t in block)
+            if not markup.CITATION_RE.search(markup.prose(text)) and _is_prose(text):
+                out.append(ContentError(entity.path, block[0][0], "paragraph has no citation: add [@source-id, locator]"))
+        block.clear()
+
+    for line, text, is_code in markup.body_lines(entity.body, entity.body_line):
+        stripped = text.strip()
+        if is_code or not stripped or stripped.startswith(("#", "|", "---", "***")):
+            flush()
+            continue
+        if stripped.startswith(("- ", "* ", "+ ")) or stripped[:3].rstrip(".").isdigit():
+            flush()  # each list item is judged on its own
+        block.append((line, stripped))
+    flush()
+    return out
+
+
+def _is_prose(text: str) -> bool:
+    """A claim-bearing paragraph: more than a short label or a list of links."""
+    without_links = markup.WIKILINK_RE.sub("", text)
+    words = [w for w in without_links.replace("-", " ").split() if any(c.isalnum() for c in w)]
+    return len(words) >= 8 or any("\u3040" <= c <= "\u9fff" for c in without_links)
