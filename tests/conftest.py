@@ -1,0 +1,63 @@
+"""Shared fixtures: the small fixture corpus under tests/fixtures/corpus, generated and built once."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from archive.generate import Result, generate  # noqa: E402
+from archive.site import publish  # noqa: E402
+
+FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "corpus"
+# The fixture has no essays of the real site, so it is built with a nav of generated pages only.
+FIXTURE_NAV = [
+    {"Home": "index.md"},
+    {"Documents": "documents/index.md"},
+    {"Events": "events/index.md"},
+    {"Timeline": "timeline.md"},
+    {"People": "people/index.md"},
+    {"Organisations": "organizations/index.md"},
+    {"Bibliography": "sources/index.md"},
+    {"Essays": "essays/index.md"},
+]
+
+
+@dataclass
+class BuiltSite:
+    docs: Path  # authored pages
+    generated: Path  # generated Markdown tree
+    site: Path  # rendered HTML
+    result: Result
+
+    def html(self, url_path: str) -> BeautifulSoup:
+        """Parsed HTML of a page, by its URL path (e.g. 'documents/doc-memo/')."""
+        file = self.site / url_path / "index.html" if not url_path.endswith(".html") else self.site / url_path
+        return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
+
+
+def build_corpus(docs: Path, workdir: Path, nav=None) -> BuiltSite:
+    generated, site = workdir / "generated", workdir / "site"
+    result = generate(docs, generated)
+    publish(ROOT / "mkdocs.yml", generated, site, nav=nav or FIXTURE_NAV)
+    return BuiltSite(docs, generated, site, result)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> BuiltSite:
+    return build_corpus(FIXTURE_DOCS, tmp_path_factory.mktemp("fixture-build"))
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the fixture corpus, for tests that break it on purpose."""
+    target = tmp_path / "docs"
+    shutil.copytree(FIXTURE_DOCS, target)
+    return target

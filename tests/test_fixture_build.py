@@ -1,0 +1,109 @@
+"""The fixture corpus, built for real: footnotes, backlinks, timeline and indexes in the HTML."""
+
+from __future__ import annotations
+
+from conftest import FIXTURE_DOCS
+
+from archive.loader import load
+
+
+def test_footnotes_link_to_source_pages(fixture_site):
+    page = fixture_site.html("documents/doc-memo/")
+    notes = page.select("div.footnote li")
+    assert len(notes) == 4  # two body citations and two in the discrepancy block
+    first = notes[0].find("a")
+    assert first["href"] == "../../sources/src-alpha/"
+    assert first.get_text() == "Alpha report on the meeting"
+    assert "para. 1" in notes[0].get_text()
+    assert notes[0].find("a", href="https://alpha.example.org/report") is not None
+    # A multi-source citation [@a; @b, section 2] is one note naming both sources.
+    hrefs = [a["href"] for a in notes[1].find_all("a") if "sources/" in a["href"]]
+    assert hrefs == ["../../sources/src-alpha/", "../../sources/src-beta/"]
+    assert "section 2" in notes[1].get_text()
+    refs = page.select("sup a.footnote-ref")
+    assert [r.get_text() for r in refs] == ["1", "2", "3", "4"]
+
+
+def test_source_page_lists_every_citing_page(fixture_site):
+    cited = fixture_site.html("sources/src-beta/")
+    section = cited.find("h2", id="cited-by").find_next("ul")
+    targets = {a["href"] for a in section.find_all("a")}
+    assert targets == {
+        "../../documents/doc-memo/",
+        "../../documents/doc-later/",
+        "../../events/event-year/",
+        "../../people/person-a/",
+    }
+    assert "2 citations" in section.get_text()  # doc-memo cites it twice
+
+
+def test_backlinks_appear_on_both_ends(fixture_site):
+    memo = fixture_site.html("documents/doc-memo/")
+    related = memo.find("h2", id="related").find_next("ul")
+    assert related.find("a", href="../../events/event-meeting/") is not None
+    meeting = fixture_site.html("events/event-meeting/")
+    referenced = meeting.find("h2", id="referenced-by").find_next("ul")
+    assert referenced.find("a", href="../../documents/doc-memo/") is not None
+    # The inline [[person-a|Mr Example]] link is a backlink on the person's page.
+    person = fixture_site.html("people/person-a/")
+    back = person.find("h2", id="referenced-by").find_next("ul")
+    assert back.find("a", href="../../documents/doc-memo/") is not None
+    assert memo.find("a", string="Mr Example")["href"] == "../../people/person-a/"
+
+
+def test_timeline_lists_every_dated_entity_in_order(fixture_site):
+    corpus = load(FIXTURE_DOCS)
+    dated = {e.id for e in corpus.entities if e.type in ("document", "event")}
+    page = fixture_site.html("timeline/")
+    entries = page.select(".nt-timeline-item .nt-timeline-title a")
+    ids = [a["id"] for a in entries]
+    assert set(ids) == dated and len(ids) == len(dated)
+    assert ids == ["event-year", "event-meeting", "doc-memo", "doc-later"]
+    for a in entries:
+        assert a["href"].startswith(("../documents/", "../events/"))
+    assert [h.get_text(strip=True).rstrip("¶") for h in page.select("article h2")] == ["1988", "1989"]
+
+
+def test_generated_indexes_list_every_page(fixture_site):
+    corpus = load(FIXTURE_DOCS)
+    folders = {"document": "documents", "event": "events", "person": "people", "organization": "organizations",
+               "essay": "essays", "source": "sources"}
+    for type_name, folder in folders.items():
+        index = fixture_site.html(f"{folder}/")
+        links = {a["href"].strip("./").split("/")[-1] for a in index.select("article a[href]")}
+        for entity in corpus.of_type(type_name):
+            assert entity.id in links, f"{folder}/ index does not list {entity.id}"
+
+
+def test_entity_header_from_model(fixture_site):
+    memo = fixture_site.html("documents/doc-memo/")
+    terms = [dt.get_text() for dt in memo.select(".entity-meta dt")]
+    assert terms[:3] == ["Type", "Original title", "Date"]
+    values = {dt.get_text(): dt.find_next("dd").get_text() for dt in memo.select(".entity-meta dt")}
+    assert values["Date"] == "4 June 1989 (Heisei 1, 平成元年)"
+    assert values["Original title"] == "会談についてのメモ"
+    meeting = fixture_site.html("events/event-meeting/")
+    values = {dt.get_text(): dt.find_next("dd").get_text() for dt in meeting.select(".entity-meta dt")}
+    assert values["Date"] == "3–5 June 1989 (Heisei 1, 平成元年)"
+
+
+def test_discrepancy_block(fixture_site):
+    memo = fixture_site.html("documents/doc-memo/")
+    block = memo.select_one("div.admonition.discrepancy")
+    assert block.select_one(".admonition-title").get_text() == "Date of the memo"
+    text = block.get_text()
+    for label in ("The article says:", "Other sources say:", "Assessment:"):
+        assert label in text
+
+
+def test_generation_is_deterministic_and_leaves_authored_files_alone(fixture_site, tmp_path):
+    from archive.generate import generate
+
+    before = {p: p.read_bytes() for p in FIXTURE_DOCS.rglob("*") if p.is_file()}
+    again = generate(FIXTURE_DOCS, tmp_path / "again")
+    assert again.pages == fixture_site.result.pages
+    for rel, text in again.pages.items():
+        assert (tmp_path / "again" / rel).read_bytes() == (fixture_site.generated / rel).read_bytes()
+    assert {p: p.read_bytes() for p in FIXTURE_DOCS.rglob("*") if p.is_file()} == before
+    # A second run into the same tree writes nothing.
+    assert generate(FIXTURE_DOCS, tmp_path / "again").written == []
