@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -45,11 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
     if args.command == "site":
         try:
-            publish(args.config, args.out, args.site)
+            publish(args.config, args.out, args.site, corrections=args.docs / "corrections.yml")
         except BuildFailed as exc:
             print(f"{args.config}: mkdocs build failed: {exc}; site/ was left as it was.", file=sys.stderr)
             return 1
         print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s)")
     elif args.command == "serve":
-        return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config), "-a", "127.0.0.1:8000"])
+        # scripts/ on the path: mkdocs.yml names our Markdown extension (archive.mdext).
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")]))}
+        return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config), "-a", "127.0.0.1:8000"], env=env)
     return 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import graph as graph_mod
-from . import indexes
+from . import indexes, topics
 from .errors import ContentError, ContentErrors
 from .loader import Corpus, load
 from .model import TYPES
@@ -60,6 +60,7 @@ def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
         indexes.bibliography(by_type["source"]),
         indexes.timeline(corpus.entities),
         indexes.home(by_type, site),
+        topics.topics_page(corpus.entities),
     ):
         pages[path] = text
     return pages
