@@ -43,10 +43,10 @@ class BuiltSite:
         return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
 
 
-def build_corpus(docs: Path, workdir: Path, nav=None) -> BuiltSite:
+def build_corpus(docs: Path, workdir: Path, nav=None, **overrides) -> BuiltSite:
     generated, site = workdir / "generated", workdir / "site"
     result = generate(docs, generated)
-    publish(ROOT / "mkdocs.yml", generated, site, nav=nav or FIXTURE_NAV)
+    publish(ROOT / "mkdocs.yml", generated, site, nav=nav or FIXTURE_NAV, **overrides)
     return BuiltSite(docs, generated, site, result)
 
 
