@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test site check generate bench clean lock
+.PHONY: serve test site check generate bench clean lock browser audit
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,24 @@ site: $(STAMP)
 	$(PY) scripts/build.py site
 
 ## make test: the whole test suite (installs what it needs first)
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# The browser tests and the audit drive Debian's Chromium (Playwright's own browser download does
+# not work here). Installed when absent; CI runs as root on a fresh machine. The Japanese font makes
+# the review screenshots legible.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic; }
+
+AUDIT_STAMP := audit/node_modules/.installed
+$(AUDIT_STAMP): audit/package.json audit/package-lock.json
+	cd audit && npm ci --no-audit --no-fund --ignore-scripts
+	touch $(AUDIT_STAMP)
+
+## make audit: Lighthouse (pinned, audit/package-lock.json) on home, a document and the timeline; prints scores
+audit: $(STAMP) browser $(AUDIT_STAMP)
+	$(PY) scripts/audit.py
 
 ## make bench: the performance benchmark (prints ratios; not part of make test)
 bench: $(STAMP)
@@ -47,4 +63,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf build site .site-staging-* .site-old-* test-artifacts
+	rm -rf build site .site-staging-* .site-old-* test-artifacts audit/node_modules
