@@ -3,6 +3,8 @@ driven by Playwright. Kept apart from test_browser.py so the fixtures read as wh
 
 from __future__ import annotations
 
+import gzip
+import io
 import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +30,28 @@ REPO_URL = "https://github.com/example/japan-1989-archive"
 
 
 class StaticSiteHandler(SimpleHTTPRequestHandler):
-    """Serves site/ like a static host: files as they are, the site's 404.html for a missing path."""
+    """Serves site/ like a static host (GitHub Pages): text compressed with gzip when the browser
+    accepts it, the site's 404.html for a missing path. Compression matters to Lighthouse's
+    performance figures, which model a slow mobile network."""
+
+    COMPRESSED = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        if not (path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "") and kind.startswith(self.COMPRESSED)):
+            return super().send_head()
+        if path.name == "index.html" and not self.path.split("?")[0].endswith("/") and path.parent.is_dir():
+            return super().send_head()  # let the base class redirect /dir to /dir/
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
