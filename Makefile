@@ -6,13 +6,22 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test site check generate bench clean lock
+.PHONY: serve test site check generate bench clean lock urls
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# The CITATION.cff validator lives in its own environment: cffconvert pins jsonschema<4, the engine needs 4.
+CFF_VENV  := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+
+$(CFF_STAMP): requirements-cff.txt
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.txt
+	touch $(CFF_STAMP)
 
 ## make serve: live preview on http://127.0.0.1:8000 that follows edits in docs/
 serve: $(STAMP)
@@ -31,8 +40,12 @@ site: $(STAMP)
 	$(PY) scripts/build.py site
 
 ## make test: the whole test suite (installs what it needs first)
-test: $(STAMP)
+test: $(STAMP) $(CFF_STAMP)
 	$(PY) -m pytest
+
+## make urls: add the URLs this build publishes to the committed manifest docs/urls.txt (never removes one)
+urls: $(STAMP)
+	$(PY) scripts/build.py urls
 
 ## make bench: the performance benchmark (prints ratios; not part of make test)
 bench: $(STAMP)
@@ -47,4 +60,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf build site .site-staging-* .site-old-* test-artifacts
+	rm -rf build site .site-staging-* .site-old-* test-artifacts $(CFF_VENV)
