@@ -43,10 +43,12 @@ class BuiltSite:
         return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
 
 
-def build_corpus(docs: Path, workdir: Path, nav=None) -> BuiltSite:
+def build_corpus(docs: Path, workdir: Path, nav=None, release=None) -> BuiltSite:
+    """Generate and build a corpus; a `release` (archive.versioning.Release) also sets MkDocs's site_url."""
     generated, site = workdir / "generated", workdir / "site"
-    result = generate(docs, generated)
-    publish(ROOT / "mkdocs.yml", generated, site, nav=nav or FIXTURE_NAV)
+    result = generate(docs, generated, release=release)
+    overrides = {"site_url": release.canonical_base} if release else {}
+    publish(ROOT / "mkdocs.yml", generated, site, nav=nav or FIXTURE_NAV, **overrides)
     return BuiltSite(docs, generated, site, result)
 
 

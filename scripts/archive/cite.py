@@ -15,7 +15,12 @@ import logging
 import bibtexparser
 import rispy
 from bibtexparser import model as bib
-from pylatexenc.latexencode import UnicodeToLatexEncoder
+from pylatexenc.latexencode import (
+    RULE_DICT,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+    get_builtin_conversion_rules,
+)
 
 from . import csl, dates
 from .loader import Entity
@@ -29,8 +34,14 @@ FORMATTED = (("chicago", "Chicago"), ("apa", "APA"), ("mla", "MLA"))
 DOWNLOADS = (("bibtex", "BibTeX", "bib"), ("ris", "RIS", "ris"), ("csl-json", "CSL-JSON", "json"))
 
 # Encode LaTeX's special characters (& % $ # _ { } ~ ^ \) and accents; keep scripts LaTeX has no
-# macro for (Japanese) as UTF-8, which biber and modern BibTeX read.
-_latex = UnicodeToLatexEncoder(non_ascii_only=False, unknown_char_policy="keep", unknown_char_warning=False)
+# macro for (Japanese) as UTF-8, which biber and modern BibTeX read, and a straight double quote as
+# it is (inside braces it is plain text; the default rule would turn it into '' and lose it).
+_latex = UnicodeToLatexEncoder(
+    conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, {ord('"'): '"'}), *get_builtin_conversion_rules("defaults")],
+    non_ascii_only=False,
+    unknown_char_policy="keep",
+    unknown_char_warning=False,
+)
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 
