@@ -157,6 +157,7 @@ def test_import_a_document_citation_into_reference_manager_formats(fixture_site)
     assert raw == "{" + EDITORS + "}"  # braced: one corporate name, not "first last"
     assert fields["version"] == read_version()
 
+    assert records["ris"].startswith("TY  - ELEC\n")
     (ris,) = rispy.loads(records["ris"])
     assert ris["type_of_reference"] == "ELEC"
     assert ris["title"] == title
@@ -247,3 +248,18 @@ def test_page_shows_its_recorded_corrections(fixture_site):
     assert "dated 4 June 1989" in corrections[0].get_text()
     other = fixture_site.html("documents/doc-later/").find("section", id="cite-this-page")
     assert other.select(".cite-corrections") == []
+
+
+def test_templated_formatting_matches_citeproc_item_by_item(entities):
+    """The fast path (one citeproc run per shape) gives exactly what citeproc gives for each item."""
+    from archive import cite, csl
+    from archive.versioning import current_release
+
+    release = current_release(SITE_NAME, env={})
+    items = [cite.page_item(e, release, "2024-0%d-15" % (1 + i % 2)) for i, e in enumerate(entities)]
+    items[0]["title"] = 'Why? A "test" & <x> of the things: an on'
+    items[1]["title"] = "memo of the ministry on japan's position"
+    for style, _ in cite.FORMATTED:
+        fast = csl.format_similar(items, style)
+        for item in items:
+            assert fast[item["id"]] == csl.format_references([item], style)[item["id"]], (style, item["id"])

@@ -11,10 +11,12 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 
 import bibtexparser
 import rispy
 from bibtexparser import model as bib
+from bibtexparser.middlewares.parsestack import default_unparse_stack
 from pylatexenc.latexencode import (
     RULE_DICT,
     UnicodeToLatexConversionRule,
@@ -43,6 +45,11 @@ _latex = UnicodeToLatexEncoder(
     unknown_char_warning=False,
 )
 logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+_PLAIN = re.compile(r"^[A-Za-z0-9 ,.;:!?'()/@=+-]*$")  # nothing LaTeX would read specially
+
+
+def _tex(value: str) -> str:
+    return value if _PLAIN.match(value) else _latex.unicode_to_latex(value)
 
 
 def page_item(entity: Entity, release: Release, revised: str) -> dict:
@@ -79,23 +86,30 @@ def bibtex(item: dict) -> str:
     day = dates.parse(issued_iso(item))
     fields = {
         # Double braces: a corporate author is one name, not "first last".
-        "author": "{" + _latex.unicode_to_latex(item["author"][0]["literal"]) + "}",
-        "title": _latex.unicode_to_latex(item["title"]),
-        "howpublished": _latex.unicode_to_latex(item["container-title"]),
+        "author": "{" + _tex(item["author"][0]["literal"]) + "}",
+        "title": _tex(item["title"]),
+        "howpublished": _tex(item["container-title"]),
         "year": str(day.year),
         "date": day.iso(),
         "version": item["version"],
         "url": item["URL"],  # verbatim: url fields are not LaTeX-encoded
-        "note": _latex.unicode_to_latex(_note(item)),
+        "note": _tex(_note(item)),
         "language": "english",
     }
     if item.get("abstract"):
-        fields["abstract"] = _latex.unicode_to_latex(item["abstract"])
+        fields["abstract"] = _tex(item["abstract"])
     if item.get("keyword"):
-        fields["keywords"] = _latex.unicode_to_latex(item["keyword"])
+        fields["keywords"] = _tex(item["keyword"])
     library = bibtexparser.Library()
     library.add(bib.Entry("misc", item["id"], [bib.Field(k, v) for k, v in fields.items()]))
-    return bibtexparser.write_string(library)
+    # The entry is built here for this call only: the default stack may modify it in place instead of
+    # deep-copying it first (a third of the cost of a page's records).
+    return bibtexparser.write_string(library, unparse_stack=default_unparse_stack(allow_inplace_modification=True))
+
+
+class _RisWriter(rispy.RisWriter):
+    def set_header(self, count: int) -> str:
+        return ""  # no "1." line before TY: plain RIS, as reference managers export it
 
 
 def ris(item: dict) -> str:
@@ -119,7 +133,7 @@ def ris(item: dict) -> str:
         record["abstract"] = item["abstract"]
     if item.get("keyword"):
         record["keywords"] = item["keyword"].split(", ")
-    return rispy.dumps([record])
+    return rispy.dumps([record], implementation=_RisWriter)
 
 
 def csl_json(item: dict) -> str:
@@ -128,8 +142,8 @@ def csl_json(item: dict) -> str:
 
 
 def formatted(items: list[dict]) -> dict[str, dict[str, str]]:
-    """style -> id -> formatted HTML, one citeproc run per style for all pages."""
-    return {style: csl.format_references(items, style) for style, _ in FORMATTED}
+    """style -> id -> formatted HTML, one citeproc run per style for all pages (see csl.format_similar)."""
+    return {style: csl.format_similar(items, style) for style, _ in FORMATTED}
 
 
 def records(item: dict) -> dict[str, str]:
