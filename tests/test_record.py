@@ -134,3 +134,11 @@ def test_quotation_checker_catches_a_changed_word(tmp_path):
     article = _normalise(SEED.read_text(encoding="utf-8"))
     assert _normalise(quotes[0][2]) not in article
     assert _normalise("Japan shares the universal values of freedom and democracy") in article
+
+
+def test_real_site_builds_every_page(real_site, record):
+    corpus, _ = record
+    for entity in corpus.entities:
+        page = real_site.html(entity.url_path)
+        assert page.find("h1") is not None, entity.url_path
+    assert (real_site.site / "timeline" / "index.html").is_file()
