@@ -37,10 +37,16 @@ def url_of(md_path: str) -> str:
 def redirects(corpus: Corpus) -> dict[str, str]:
     """Old URL -> URL of the page that replaced it, from every page's `formerly` list."""
     out = {}
-    for entity in corpus.entities:
-        for old in entity.get("formerly") or []:
+    for entity in _placed(corpus):
+        formerly = entity.get("formerly")
+        for old in formerly if isinstance(formerly, list) else []:
             out[f"/{FOLDERS[entity.type]}/{old}/"] = "/" + entity.url_path
     return out
+
+
+def _placed(corpus: Corpus):
+    """Entities whose URL is known (valid type and id); the others are validation errors already."""
+    return [e for e in corpus.entities if e.type in FOLDERS and isinstance(e.id, str)]
 
 
 def published(corpus: Corpus, pages) -> set[str]:
@@ -69,7 +75,7 @@ def check(corpus: Corpus, docs: Path, pages: list[str] | None = None) -> list[Co
     entries = read_manifest(docs)
     if not entries:
         return []
-    served = published(corpus, pages or []) | {"/" + e.url_path for e in corpus.entities}
+    served = published(corpus, pages or []) | {"/" + e.url_path for e in _placed(corpus)}
     content_prefixes = tuple(f"/{folder}/" for folder in FOLDERS.values())
     shown = display_path(docs / MANIFEST, corpus.root.parent)
     errors = []
@@ -77,6 +83,8 @@ def check(corpus: Corpus, docs: Path, pages: list[str] | None = None) -> list[Co
         if url in served:
             continue
         parts = url.strip("/").split("/")
+        if url.startswith(content_prefixes) and len(parts) == 2 and (docs / parts[0] / f"{parts[1]}.md").is_file():
+            continue  # the page is there but did not load: its own errors say why, no cascade
         if url.startswith(content_prefixes) and len(parts) == 2:
             fix = (
                 f"if the page was renamed, add `formerly: [{parts[1]}]` to the front matter of the page that replaced it "
