@@ -6,13 +6,22 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test site check generate bench clean lock browser audit
+.PHONY: serve test site check generate bench clean lock urls browser audit
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# The CITATION.cff validator lives in its own environment: cffconvert pins jsonschema<4, the engine needs 4.
+CFF_VENV  := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+
+$(CFF_STAMP): requirements-cff.txt
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.txt
+	touch $(CFF_STAMP)
 
 ## make serve: live preview on http://127.0.0.1:8000 that follows edits in docs/
 serve: $(STAMP)
@@ -31,7 +40,7 @@ site: $(STAMP)
 	$(PY) scripts/build.py site
 
 ## make test: the whole test suite (installs what it needs first)
-test: $(STAMP) browser
+test: $(STAMP) $(CFF_STAMP) browser
 	$(PY) -m pytest
 
 # The browser tests and the audit drive Debian's Chromium (Playwright's own browser download does
@@ -50,6 +59,10 @@ $(AUDIT_STAMP): audit/package.json audit/package-lock.json
 audit: $(STAMP) browser $(AUDIT_STAMP)
 	$(PY) scripts/audit.py
 
+## make urls: add the URLs this build publishes to the committed manifest docs/urls.txt (never removes one)
+urls: $(STAMP)
+	$(PY) scripts/build.py urls
+
 ## make bench: the performance benchmark (prints ratios; not part of make test)
 bench: $(STAMP)
 	$(PY) scripts/bench.py
@@ -63,4 +76,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf build site .site-staging-* .site-old-* test-artifacts audit/node_modules
+	rm -rf build site .site-staging-* .site-old-* test-artifacts $(CFF_VENV) audit/node_modules

@@ -4,6 +4,7 @@
 when files under docs/ change (mkdocs.yml watches docs/ and scripts/).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def on_pre_build(config):
     if not _serving:
         return
     try:
-        generate(ROOT / "docs", Path(config["docs_dir"]))
+        generate(Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")), Path(config["docs_dir"]))
     except ContentErrors as exc:
         raise PluginError("content errors:\n" + "\n".join(map(str, exc.errors))) from None
 

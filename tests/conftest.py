@@ -17,17 +17,8 @@ from archive.generate import Result, generate  # noqa: E402
 from archive.site import publish  # noqa: E402
 
 FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "corpus"
-# The fixture has no essays of the real site, so it is built with a nav of generated pages only.
-FIXTURE_NAV = [
-    {"Home": "index.md"},
-    {"Documents": "documents/index.md"},
-    {"Events": "events/index.md"},
-    {"Timeline": "timeline.md"},
-    {"People": "people/index.md"},
-    {"Organisations": "organizations/index.md"},
-    {"Bibliography": "sources/index.md"},
-    {"Essays": "essays/index.md"},
-]
+# The fixture has pages for every entry of mkdocs.yml's nav, so it builds with the real navigation.
+FIXTURE_NAV = None
 
 
 @dataclass
@@ -43,10 +34,14 @@ class BuiltSite:
         return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
 
 
-def build_corpus(docs: Path, workdir: Path, nav=None, **overrides) -> BuiltSite:
+def build_corpus(docs: Path, workdir: Path, nav=None, release=None, **overrides) -> BuiltSite:
+    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav); a `release`
+    (archive.versioning.Release) also sets MkDocs's site_url; other keywords override mkdocs.yml
+    settings (e.g. site_url, repo_url)."""
     generated, site = workdir / "generated", workdir / "site"
-    result = generate(docs, generated)
-    publish(ROOT / "mkdocs.yml", generated, site, nav=nav or FIXTURE_NAV, **overrides)
+    result = generate(docs, generated, release=release)
+    overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
+    publish(ROOT / "mkdocs.yml", generated, site, **({"nav": nav} if nav else {}), **overrides)
     return BuiltSite(docs, generated, site, result)
 
 
@@ -61,3 +56,9 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "docs"
     shutil.copytree(FIXTURE_DOCS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> BuiltSite:
+    """The real record under docs/, built as `make site` builds it."""
+    return build_corpus(ROOT / "docs", tmp_path_factory.mktemp("real-build"))

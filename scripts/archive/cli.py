@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from . import urls
 from .errors import ContentErrors
 from .generate import check, generate
 from .site import BuildFailed, publish
+from .versioning import read_version
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,14 +26,18 @@ def _report(errors) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
-    parser.add_argument("command", choices=["check", "generate", "site", "serve"])
+    parser.add_argument("command", choices=["check", "generate", "site", "serve", "urls", "version"])
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="authored pages (default: docs/)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "docs", help="generated Markdown tree")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="rendered site (default: site/)")
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
+    parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    if args.command == "version":  # the release version (CITATION.cff), for the deploy workflow
+        print(read_version())
+        return 0
     if args.command == "check":
         corpus, errors = check(args.docs)
         if errors:
@@ -44,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     except ContentErrors as exc:
         return _report(exc.errors)
     print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
+    if args.command == "urls":
+        added = urls.update(args.docs, urls.published(result.corpus, result.pages))
+        print(f"{args.docs / urls.MANIFEST}: {len(added)} URL(s) added" + "".join(f"\n  {u}" for u in added))
+        return 0
     if args.command == "site":
         try:
             publish(args.config, args.out, args.site, corrections=args.docs / "corrections.yml")
@@ -52,7 +61,17 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s)")
     elif args.command == "serve":
-        # scripts/ on the path: mkdocs.yml names our Markdown extension (archive.mdext).
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")]))}
-        return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config), "-a", "127.0.0.1:8000"], env=env)
+        return serve(args.config, args.docs, args.out, args.addr)
+    return 0
+
+
+def serve(config: Path, docs: Path, out: Path, addr: str) -> int:
+    """MkDocs's live server on the generated tree; the hook regenerates it when docs/ changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    os.environ["ARCHIVE_DOCS"] = str(docs.resolve())  # read by scripts/mkdocs_hooks.py
+    try:
+        mkdocs_serve(str(config), livereload=True, watch=[str(docs)], docs_dir=str(out), dev_addr=addr)
+    except KeyboardInterrupt:
+        pass
     return 0
