@@ -2,6 +2,11 @@
 
 `make site` runs the generator itself before MkDocs; this hook only keeps live preview current
 when files under docs/ change (mkdocs.yml watches docs/ and scripts/).
+
+Reading (issue 5): it also adds our Markdown extension, hands the print page its pages, and finishes
+every build (Atom feed, Content-Security-Policy). These live here rather than in archive/site.py so
+that every way of building (make site, mkdocs serve, mike deploy) gets them; the hook is loaded by
+path, so scripts/ need not be on the import path of whatever runs MkDocs.
 """
 
 import os
@@ -22,6 +27,13 @@ _serving = False
 def on_startup(command, dirty):
     global _serving
     _serving = command == "serve"
+
+
+def on_config(config):
+    from archive.mdext import ArchiveExtension
+
+    config.markdown_extensions.append(ArchiveExtension())
+    return config
 
 
 def on_pre_build(config):
@@ -52,3 +64,13 @@ def on_env(env, config, files):
         items.append(Section(title, [pages[p] for p in paths if p in pages]))
     plugin.renderer.items = items
     return env
+
+
+def on_post_build(config):
+    """Feed and CSP, written into the freshly built site (still the staging dir under `make site`)."""
+    from archive.postbuild import PostBuildError, finish
+
+    try:
+        finish(Path(config["site_dir"]), config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")))
+    except PostBuildError as exc:
+        raise PluginError(str(exc)) from None

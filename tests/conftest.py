@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -41,7 +42,15 @@ def build_corpus(docs: Path, workdir: Path, nav=None, release=None, **overrides)
     generated, site = workdir / "generated", workdir / "site"
     result = generate(docs, generated, release=release)
     overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
-    publish(ROOT / "mkdocs.yml", generated, site, **({"nav": nav} if nav else {}), **overrides)
+    previous = os.environ.get("ARCHIVE_DOCS")
+    os.environ["ARCHIVE_DOCS"] = str(docs)  # authored pages of this build (the hook reads its changelog)
+    try:
+        publish(ROOT / "mkdocs.yml", generated, site, **({"nav": nav} if nav else {}), **overrides)
+    finally:
+        if previous is None:
+            os.environ.pop("ARCHIVE_DOCS", None)
+        else:
+            os.environ["ARCHIVE_DOCS"] = previous
     return BuiltSite(docs, generated, site, result)
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 from conftest import FIXTURE_DOCS
+import yaml
 from lxml import etree
 
 from archive import feed
@@ -49,43 +51,54 @@ def test_every_page_has_a_csp_allowing_only_its_own_inline_scripts(fixture_site)
         assert raw.lower().index("charset") < 1024
 
 
-def test_feed_lists_every_entity_page_with_absolute_links(fixture_site):
-    tree = etree.fromstring((fixture_site.site / "feed.xml").read_bytes())
+def _entries(xml: bytes):
+    tree = etree.fromstring(xml)
     assert tree.tag == f"{ATOM}feed"
-    entries = tree.findall(f"{ATOM}entry")
+    return tree, tree.findall(f"{ATOM}entry")
+
+
+def test_feed_lists_every_page_and_every_changelog_entry(fixture_site):
+    tree, entries = _entries((fixture_site.site / "feed.xml").read_bytes())
     corpus = load(FIXTURE_DOCS)
-    links = [e.find(f"{ATOM}link").get("href") for e in entries]
+    pages = [e for e in entries if e.find(f"{ATOM}category").get("term") == "page"]
+    links = [e.find(f"{ATOM}link").get("href") for e in pages]
     expected = {f"http://127.0.0.1:8000/{e.url_path}" for e in corpus.entities}
     assert set(links) == expected and len(links) == len(expected)
-    for link in links:  # every link is a page of the site
-        assert (fixture_site.site / urlsplit(link).path.lstrip("/") / "index.html").is_file()
+    for entry in entries:  # every link is a page of the site
+        link = entry.find(f"{ATOM}link").get("href")
+        assert (fixture_site.site / urlsplit(link).path.lstrip("/") / "index.html").is_file(), link
+    # Pages are dated by their revision date from the generated open data (issue 4's archive.json).
+    archive = json.loads((fixture_site.site / "data" / "archive.json").read_text(encoding="utf-8"))
+    revised = {e["url"]: e["revised"] for e in archive["entities"]}
+    for entry in pages:
+        assert entry.find(f"{ATOM}updated").text[:10] == revised[entry.find(f"{ATOM}link").get("href")]
+    # Every dated changelog entry of the fixture (docs/changelog.md front matter) is in the feed.
+    changelog = yaml.safe_load((FIXTURE_DOCS / "changelog.md").read_text(encoding="utf-8").split("---")[1])["entries"]
+    logged = [(e.find(f"{ATOM}category").get("term"), e.find(f"{ATOM}updated").text[:10]) for e in entries if e not in pages]
+    assert sorted(logged) == sorted((c["kind"], c["date"]) for c in changelog)
+    memo = next(e for e in entries if e.find(f"{ATOM}category").get("term") == "correction")
+    assert memo.find(f"{ATOM}link").get("href") == "http://127.0.0.1:8000/documents/doc-memo/"
     updated = [e.find(f"{ATOM}updated").text for e in entries]
     assert updated == sorted(updated, reverse=True)
+    assert len({e.find(f"{ATOM}id").text for e in entries}) == len(entries)
     assert tree.find(f"{ATOM}link[@rel='self']").get("href") == "http://127.0.0.1:8000/feed.xml"
 
 
-def test_feed_takes_revision_dates_and_corrections(fixture_site, tmp_path):
-    corrections = tmp_path / "corrections.yml"
-    corrections.write_text(
-        '- date: "2021-02-01"\n  page: documents/doc-memo/\n  title: Date of the memo corrected\n'
-        '  summary: The memo is dated 4 June 1989.\n',
-        encoding="utf-8",
-    )
-    generated = tmp_path / "generated"
-    generated.mkdir()
-    (generated / "documents").mkdir()
-    page = (fixture_site.generated / "documents" / "doc-memo.md").read_text(encoding="utf-8")
-    (generated / "documents" / "doc-memo.md").write_text(page.replace("---\n", "---\nlast_revised: '2021-01-15'\n", 1), encoding="utf-8")
+def test_feed_is_deterministic_and_needs_an_absolute_site_url(fixture_site):
     fallback = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
-    entries = feed.page_entries(generated, fallback) + feed.load_corrections(corrections)
-    xml = feed.build(entries, "https://example.org/archive/", "Archive", "Test.")
-    tree = etree.fromstring(xml)
-    got = [(e.find(f"{ATOM}title").text, e.find(f"{ATOM}updated").text[:10], e.find(f"{ATOM}id").text) for e in tree.findall(f"{ATOM}entry")]
-    assert got == [
-        ("Correction: Date of the memo corrected", "2021-02-01", "https://example.org/archive/documents/doc-memo/#correction-2021-02-01"),
-        ("Document: Memo on the meeting", "2021-01-15", "https://example.org/archive/documents/doc-memo/"),
-    ]
-    assert feed.build(entries, "https://example.org/archive/", "Archive", "Test.") == xml  # deterministic
+    entries = feed.page_entries(fixture_site.generated, fallback) + feed.changelog_entries(
+        FIXTURE_DOCS / "changelog.md", fixture_site.generated
+    )
+    first = feed.build(entries, "https://example.org/archive/", "Archive", "Test.")
+    assert feed.build(list(reversed(entries)), "https://example.org/archive/", "Archive", "Test.") == first
+    _, parsed = _entries(first)
+    assert all(e.find(f"{ATOM}id").text.startswith("https://example.org/archive/") for e in parsed)
+    try:
+        feed.build(entries, "/relative/", "Archive", "Test.")
+    except feed.FeedError as exc:
+        assert "SITE_URL" in str(exc)
+    else:
+        raise AssertionError("a relative site_url was accepted")
 
 
 def test_sitemap_lists_every_page(fixture_site):

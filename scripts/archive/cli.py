@@ -54,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.docs / urls.MANIFEST}: {len(added)} URL(s) added" + "".join(f"\n  {u}" for u in added))
         return 0
     if args.command == "site":
+        os.environ["ARCHIVE_DOCS"] = str(args.docs.resolve())  # the hook's post-build reads the changelog
         try:
-            publish(args.config, args.out, args.site, corrections=args.docs / "corrections.yml")
+            publish(args.config, args.out, args.site)
         except BuildFailed as exc:
             print(f"{args.config}: mkdocs build failed: {exc}; site/ was left as it was.", file=sys.stderr)
             return 1

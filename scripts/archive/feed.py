@@ -1,25 +1,24 @@
 """Atom feed of additions and corrections (feed.xml at the site root), written with feedgen.
 
-Entries come from the generated pages' front matter (title, description, archive_type: all from the
-model) and from a list of dated corrections. Output is deterministic: entries are ordered by date,
-newest first, then by URL, and every timestamp comes from the data, never from the clock.
-
-Dates: a page's entry is dated by its `last_revised` front-matter value (the per-page revision date
-that the citation work adds from git) and, until a page has one, by `fallback` (the caller passes the
-date of the commit being built). Corrections come from a YAML list (see `load_corrections`); the
-changelog of corrections is the place they are recorded.
+Entries: one per entity page of the generated tree (title, description and type come from its front
+matter, i.e. from the model), dated by the page's revision date that the citation work records in the
+generated data/archive.json (`revised`, from git); and one per entry of the dated changelog
+(docs/changelog.md: corrections, additions, changes, removals). Output is deterministic: newest first,
+then by URL; every timestamp comes from the data (or, for a page without a revision date, from the
+commit being built), never from the clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from feedgen.feed import FeedGenerator
 
-from . import frontmatter
+from . import dates, frontmatter
 from .model import SINGULAR_LABELS
 
 FEED_PATH = "feed.xml"
@@ -32,7 +31,7 @@ class Entry:
     title: str
     summary: str
     updated: dt.datetime
-    kind: str  # "addition" or "correction"
+    kind: str  # "page", or the changelog's kind: correction, addition, change, removal
 
 
 class FeedError(Exception):
@@ -53,15 +52,24 @@ def as_datetime(value: object, where: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
+def revision_dates(generated: Path) -> dict[str, str]:
+    """id -> revision date, from the generated open data (data/archive.json), if the build has it."""
+    data = generated / "data" / "archive.json"
+    if not data.is_file():
+        return {}
+    return {e["id"]: e["revised"] for e in json.loads(data.read_text(encoding="utf-8")).get("entities", []) if e.get("revised")}
+
+
 def page_entries(generated: Path, fallback: dt.datetime) -> list[Entry]:
     """One entry per entity page of the generated tree (pages whose front matter has archive_id)."""
+    revisions = revision_dates(generated)
     entries = []
     for path in sorted(generated.rglob("*.md")):
         rel = path.relative_to(generated).as_posix()
         meta = frontmatter.split(path.read_text(encoding="utf-8"), rel).data
         if not meta.get("archive_id"):
             continue  # generated indexes, home, timeline: not additions to the record
-        revised = meta.get("last_revised")
+        revised = revisions.get(meta["archive_id"]) or meta.get("last_revised")
         label = SINGULAR_LABELS.get(meta.get("archive_type"), "Page")
         entries.append(
             Entry(
@@ -69,31 +77,33 @@ def page_entries(generated: Path, fallback: dt.datetime) -> list[Entry]:
                 title=f"{label}: {meta.get('title', meta['archive_id'])}",
                 summary=str(meta.get("description", "")),
                 updated=as_datetime(revised, rel) if revised else fallback,
-                kind="addition",
+                kind="page",
             )
         )
     return entries
 
 
-def load_corrections(path: Path) -> list[Entry]:
-    """Corrections from a YAML list of {date, page (URL path, e.g. documents/x/), title, summary}."""
-    if not path.is_file():
+def changelog_entries(changelog: Path, generated: Path) -> list[Entry]:
+    """Entries of the dated changelog (its front matter's `entries`: date, kind, text, optional pages
+    and version; validated by archive/changelog.py before anything is built). An entry links to the
+    first page it concerns, or to the changelog page."""
+    if not changelog.is_file():
         return []
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    if not isinstance(items, list):
-        raise FeedError(f"{path}:1: expected a list of corrections")
+    data = frontmatter.split(changelog.read_text(encoding="utf-8"), str(changelog)).data
+    pages = {p.stem: p.relative_to(generated).as_posix()[: -len(".md")] + "/" for p in generated.glob("*/*.md")}
     entries = []
-    for n, item in enumerate(items, 1):
-        missing = [k for k in ("date", "page", "title") if not (isinstance(item, dict) and item.get(k))]
-        if missing:
-            raise FeedError(f"{path}: correction {n} lacks {', '.join(missing)}")
+    for n, item in enumerate(data.get("entries") or [], 1):
+        if not isinstance(item, dict) or not all(item.get(k) for k in ("date", "kind", "text")):
+            raise FeedError(f"{changelog}: changelog entry {n} lacks date, kind or text")
+        targets = [pages[i] for i in item.get("pages") or [] if i in pages]
+        version = f" (version {item['version']})" if item.get("version") else ""
         entries.append(
             Entry(
-                url=str(item["page"]).lstrip("/"),
-                title=f"Correction: {item['title']}",
-                summary=str(item.get("summary", "")),
-                updated=as_datetime(item["date"], f"{path}: correction {n}"),
-                kind="correction",
+                url=targets[0] if targets else "changelog/",
+                title=f"{str(item['kind']).capitalize()}{version}: {item['text']}",
+                summary=str(item["text"]),
+                updated=as_datetime(dates.parse(item["date"]).first_day, f"{changelog}: entry {n}"),
+                kind=str(item["kind"]),
             )
         )
     return entries
@@ -116,9 +126,9 @@ def build(entries: list[Entry], site_url: str, site_name: str, description: str)
     feed.updated(ordered[0].updated if ordered else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
     for item in ordered:
         entry = feed.add_entry(order="append")
-        # A page's id is its permanent URL; a correction's id also names its date, so that a second
-        # correction of the same page is a new entry.
-        suffix = f"#correction-{item.updated.date().isoformat()}" if item.kind == "correction" else ""
+        # A page's id is its permanent URL; a changelog entry's id also names its kind and date.
+        digest = hashlib.sha1(item.title.encode("utf-8")).hexdigest()[:8]
+        suffix = f"#{item.kind}-{item.updated.date().isoformat()}-{digest}" if item.kind != "page" else ""
         entry.id(base + item.url + suffix)
         entry.title(item.title)
         entry.link(href=base + item.url)
@@ -130,8 +140,8 @@ def build(entries: list[Entry], site_url: str, site_name: str, description: str)
 
 
 def write(site_dir: Path, generated: Path, site_url: str, site_name: str, description: str,
-          fallback: dt.datetime, corrections: Path | None = None) -> Path:
-    entries = page_entries(generated, fallback) + (load_corrections(corrections) if corrections else [])
+          fallback: dt.datetime, changelog: Path | None = None) -> Path:
+    entries = page_entries(generated, fallback) + (changelog_entries(changelog, generated) if changelog else [])
     target = site_dir / FEED_PATH
     target.write_bytes(build(entries, site_url, site_name, description))
     return target

@@ -13,7 +13,7 @@ class BuildFailed(Exception):
     pass
 
 
-def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, **overrides):
+def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
     """`mkdocs build --strict` through MkDocs's API, so tests can point it at other trees."""
     from mkdocs.commands import build as mkdocs_build_cmd
     from mkdocs.config import load_config
@@ -26,22 +26,15 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, **overrides)
         mkdocs_build_cmd.build(config)
     except (MkDocsException, SystemExit) as exc:
         raise BuildFailed(str(exc) or "mkdocs build failed") from None
-    return config
 
 
-def publish(config_file: Path, docs_dir: Path, site_dir: Path, corrections: Path | None = None, **overrides) -> None:
-    """Build into a temporary sibling of site_dir, finish it (feed, CSP), then swap it into place."""
-    from .postbuild import PostBuildError, finish
-
+def publish(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
+    """Build into a temporary sibling of site_dir, then swap it into place."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-staging-", dir=site_dir.parent))
     try:
-        config = mkdocs_build(config_file, docs_dir, staging, **overrides)
-        finish(staging, config, docs_dir, corrections)
-    except PostBuildError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(exc)) from None
+        mkdocs_build(config_file, docs_dir, staging, **overrides)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
