@@ -163,10 +163,9 @@ def test_timeline_is_keyboard_reachable_in_order(visit):
     assert focused == expected
 
 
-# FOR THE LEAD: the cite box is built by issue 4 in parallel. This test is written against the agreed
-# contract: an element `.cite-box` holding a button `[data-copy-target]` (a CSS selector) that copies
-# the text of a <pre> holding the BibTeX. On a branch without the cite box this test fails; it is
-# not skipped on purpose.
+# FOR THE LEAD: the cite box comes from issue 4. The brief's contract was "a `.cite-box` with a button
+# `[data-copy-target]` copying a <pre> with the BibTeX"; issue 4 shipped `button[data-copy="<id>"]`
+# beside the <pre>, so the test takes the copy button that follows the BibTeX <pre>, as a reader would.
 def test_cite_box_copies_bibtex_to_clipboard(browser, served):
     context = new_context(browser, permissions=["clipboard-read", "clipboard-write"])
     try:
@@ -174,18 +173,18 @@ def test_cite_box_copies_bibtex_to_clipboard(browser, served):
         visit.goto(PAGE_TYPES["document"])
         box = visit.page.locator(".cite-box").first
         expect(box).to_be_attached()
-        button = None
-        for candidate in box.locator("button[data-copy-target]").all():
-            selector = candidate.get_attribute("data-copy-target")
-            if "@" in visit.page.locator(selector).first.text_content():
-                button, source = candidate, visit.page.locator(selector).first
+        button = source = None
+        for candidate in box.locator("button[data-copy]").all():
+            target = candidate.locator("xpath=preceding-sibling::pre[1]")
+            if target.count() and target.text_content().lstrip().startswith("@"):
+                button, source = candidate, target
                 break
-        assert button is not None, "no copy button whose target holds BibTeX"
-        assert source.evaluate("el => el.tagName") == "PRE" or source.locator("xpath=ancestor-or-self::pre").count()
-        bibtex = source.text_content().strip()
+        assert button is not None, "no copy button whose target is a <pre> holding BibTeX"
+        bibtex = source.inner_text().strip()
         assert re.match(r"@\w+\{", bibtex), bibtex[:80]
         button.scroll_into_view_if_needed()
         button.click()
+        expect(button).to_have_text("Copied")
         copied = visit.page.evaluate("() => navigator.clipboard.readText()")
         assert copied.strip() == bibtex
         assert visit.errors == [] and visit.outside == []
@@ -238,7 +237,7 @@ def test_accessibility_in_dark_mode(visit):
     visit.page.locator("form[data-md-component='palette'] label:visible").first.click()
     expect(visit.page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     results = Axe().run(visit.page)
-    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
 
 
@@ -276,7 +275,8 @@ def test_instant_navigation_keeps_the_page(visit):
     visit.goto("")
     visit.page.evaluate("() => { window.__stayed = true }")
     visit.page.locator("article a[href$='timeline/']").first.click()
-    expect(visit.page).to_have_url(re.compile(r"/timeline/$"))
+    # (navigation.tracking may carry a section anchor along in the address: allow a fragment)
+    expect(visit.page).to_have_url(re.compile(r"/timeline/(#[\w-]*)?$"))
     expect(visit.page.locator("article.md-content__inner h1")).to_contain_text("Timeline")
     assert visit.page.evaluate("() => window.__stayed === true")
     assert visit.errors == [] and visit.outside == []

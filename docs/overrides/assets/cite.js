@@ -35,7 +35,9 @@
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[data-copy]");
     if (!button) return;
-    var source = document.getElementById(button.getAttribute("data-copy"));
+    // Material renames the id of every <pre> to "__code_<id>" when it sets up its code blocks.
+    var id = button.getAttribute("data-copy");
+    var source = document.getElementById(id) || document.getElementById("__code_" + id);
     if (!source) return;
     var text = source.innerText.replace(/\s+$/, "");
     copy(text).then(
