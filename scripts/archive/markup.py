@@ -62,6 +62,8 @@ def body_lines(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
 
 def map_prose(line: str, fn: Callable[[str], str]) -> str:
     """Apply fn to the parts of a line outside `code spans`."""
+    if "`" not in line:  # most lines: no code span, no regex pass
+        return fn(line)
     out, pos = [], 0
     for match in _CODE_SPAN_RE.finditer(line):
         out.append(fn(line[pos : match.start()]))
@@ -73,7 +75,7 @@ def map_prose(line: str, fn: Callable[[str], str]) -> str:
 
 def prose(line: str) -> str:
     """The line with code spans removed."""
-    return _CODE_SPAN_RE.sub("", line)
+    return _CODE_SPAN_RE.sub("", line) if "`" in line else line
 
 
 def parse_citation(inner: str) -> tuple[CiteItem, ...] | None:
