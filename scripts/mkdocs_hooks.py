@@ -1,7 +1,10 @@
-"""Thin MkDocs glue: during `mkdocs serve`, regenerate the Markdown tree before each rebuild.
+"""Thin MkDocs glue.
 
-`make site` runs the generator itself before MkDocs; this hook only keeps live preview current
-when files under docs/ change (mkdocs.yml watches docs/ and scripts/).
+- During `mkdocs serve`, regenerate the Markdown tree before each rebuild. `make site` runs the
+  generator itself before MkDocs; this hook only keeps live preview current when files under
+  docs/ change (mkdocs.yml watches docs/ and scripts/).
+- Keep every page out of Material's lunr index: the site's search is Pagefind (archive/search.py),
+  and Material's search plugin stays only for its header search box, fed by our worker.
 """
 
 import sys
@@ -13,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.errors import ContentErrors  # noqa: E402
 from archive.generate import generate  # noqa: E402
+from archive.search import index_site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 _serving = False
@@ -30,3 +34,14 @@ def on_pre_build(config):
         generate(ROOT / "docs", Path(config["docs_dir"]))
     except ContentErrors as exc:
         raise PluginError("content errors:\n" + "\n".join(map(str, exc.errors))) from None
+
+
+def on_page_markdown(markdown, page, config, files):
+    page.meta["search"] = {"exclude": True}
+    return markdown
+
+
+def on_post_build(config):
+    # `make site` indexes the staged site itself (archive/site.py); live preview needs it here.
+    if _serving:
+        index_site(Path(config["site_dir"]))

@@ -32,6 +32,7 @@ _StringDateLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+_COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
 Path = tuple  # a key path such as ("roles", 0, "start")
 
 
@@ -106,6 +107,8 @@ def _to_python(node, key_path: Path, depth: int, offset: int, lines: dict, count
     lines.setdefault(key_path, line)
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node, line)
+    if node.tag not in _COLLECTION_TAGS:  # e.g. !!python/object/apply on a list: refused, not ignored
+        raise _Refuse(line, f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.SequenceNode):
         return [
             _to_python(item, key_path + (i,), depth + 1, offset, lines, counter) for i, item in enumerate(node.value)
