@@ -3,6 +3,7 @@
 - During `mkdocs serve`, regenerate the Markdown tree before each rebuild. `make site` runs the
   generator itself before MkDocs; this hook only keeps live preview current when files under
   docs/ change (mkdocs.yml watches docs/ and scripts/).
+- Escape the page description Material puts in a meta tag.
 - Keep every page out of Material's lunr index: the site's search is Pagefind (archive/search.py),
   and Material's search plugin stays only for its header search box, fed by our worker.
 """
@@ -10,6 +11,7 @@
 import sys
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,6 +40,10 @@ def on_pre_build(config):
 
 def on_page_markdown(markdown, page, config, files):
     page.meta["search"] = {"exclude": True}
+    # MkDocs's Jinja does not autoescape and Material writes the description into an attribute
+    # as it is: a summary with a quote would end the attribute. Markup is escaped once, never twice.
+    if isinstance(page.meta.get("description"), str):
+        page.meta["description"] = escape(page.meta["description"])
     return markdown
 
 
