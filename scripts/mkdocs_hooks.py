@@ -8,6 +8,7 @@
   and Material's search plugin stays only for its header search box, fed by our worker.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,7 +34,7 @@ def on_pre_build(config):
     if not _serving:
         return
     try:
-        generate(ROOT / "docs", Path(config["docs_dir"]))
+        generate(Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")), Path(config["docs_dir"]))
     except ContentErrors as exc:
         raise PluginError("content errors:\n" + "\n".join(map(str, exc.errors))) from None
 

@@ -17,17 +17,8 @@ from archive.generate import Result, generate  # noqa: E402
 from archive.site import publish  # noqa: E402
 
 FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "corpus"
-# The fixture has no essays of the real site, so it is built with a nav of generated pages only.
-FIXTURE_NAV = [
-    {"Home": "index.md"},
-    {"Documents": "documents/index.md"},
-    {"Events": "events/index.md"},
-    {"Timeline": "timeline.md"},
-    {"People": "people/index.md"},
-    {"Organisations": "organizations/index.md"},
-    {"Bibliography": "sources/index.md"},
-    {"Essays": "essays/index.md"},
-]
+# The fixture has pages for every entry of mkdocs.yml's nav, so it builds with the real navigation.
+FIXTURE_NAV = None
 
 
 @dataclass
@@ -44,9 +35,10 @@ class BuiltSite:
 
 
 def build_corpus(docs: Path, workdir: Path, nav=None) -> BuiltSite:
+    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav)."""
     generated, site = workdir / "generated", workdir / "site"
     result = generate(docs, generated)
-    publish(ROOT / "mkdocs.yml", generated, site, nav=nav or FIXTURE_NAV)
+    publish(ROOT / "mkdocs.yml", generated, site, **({"nav": nav} if nav else {}))
     return BuiltSite(docs, generated, site, result)
 
 
@@ -67,3 +59,9 @@ def fixture_site(tmp_path_factory) -> BuiltSite:
 def corpus_copy(tmp_path) -> Path:
     """A writable copy of the fixture corpus, for tests that break it on purpose."""
     return copy_corpus(tmp_path / "docs")
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> BuiltSite:
+    """The real record under docs/, built as `make site` builds it."""
+    return build_corpus(ROOT / "docs", tmp_path_factory.mktemp("real-build"))

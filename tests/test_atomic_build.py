@@ -7,9 +7,16 @@ from pathlib import Path
 
 import yaml
 
-from conftest import FIXTURE_NAV, ROOT
+from conftest import ROOT
 
 from archive.cli import main
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring its !ENV values."""
+
+
+_Loader.add_constructor("!ENV", lambda loader, node: None)
 
 
 def tree_hash(root: Path) -> dict[str, str]:
@@ -34,7 +41,8 @@ def site_args(docs: Path, tmp_path: Path, config_file: Path) -> list[str]:
 
 
 def test_content_error_and_mkdocs_failure_leave_site_untouched(corpus_copy, tmp_path, capsys):
-    good = config(tmp_path, FIXTURE_NAV, "good")
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)["nav"]
+    good = config(tmp_path, nav, "good")
     assert main(site_args(corpus_copy, tmp_path, good)) == 0
     before = tree_hash(tmp_path / "site")
     assert "documents/doc-memo/index.html" in before and "pagefind/pagefind.js" in before
@@ -50,7 +58,7 @@ def test_content_error_and_mkdocs_failure_leave_site_untouched(corpus_copy, tmp_
     # 2. Valid content, but MkDocs fails (strict mode: the nav names a page that does not exist)
     #    after the generated tree has changed.
     memo.write_text(text.replace("The memo records", "The memo, revised, records"), encoding="utf-8")
-    broken = config(tmp_path, FIXTURE_NAV + [{"Missing": "no-such-page.md"}], "broken")
+    broken = config(tmp_path, nav + [{"Missing": "no-such-page.md"}], "broken")
     assert main(site_args(corpus_copy, tmp_path, broken)) == 1
     assert "mkdocs build failed" in capsys.readouterr().err
     assert tree_hash(tmp_path / "site") == before

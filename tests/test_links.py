@@ -21,6 +21,10 @@ def test_fixture_site_has_no_broken_links(fixture_site, tmp_path):
     assert_no_broken_links(fixture_site.site, tmp_path)
 
 
+def test_real_site_has_no_broken_links(real_site, tmp_path):
+    assert_no_broken_links(real_site.site, tmp_path)
+
+
 def test_synthetic_site_with_the_real_config_has_no_broken_links(tmp_path):
     """A synthetic corpus in the real format, built with the real mkdocs.yml and its nav."""
     import shutil

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 import time
 from pathlib import Path
@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "docs", help="generated Markdown tree")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="rendered site (default: site/)")
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
+    parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -51,5 +52,17 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s)")
     elif args.command == "serve":
-        return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(args.config), "-a", "127.0.0.1:8000"])
+        return serve(args.config, args.docs, args.out, args.addr)
+    return 0
+
+
+def serve(config: Path, docs: Path, out: Path, addr: str) -> int:
+    """MkDocs's live server on the generated tree; the hook regenerates it when docs/ changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    os.environ["ARCHIVE_DOCS"] = str(docs.resolve())  # read by scripts/mkdocs_hooks.py
+    try:
+        mkdocs_serve(str(config), livereload=True, watch=[str(docs)], docs_dir=str(out), dev_addr=addr)
+    except KeyboardInterrupt:
+        pass
     return 0

@@ -77,6 +77,8 @@ def split(text: str, path: str) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line = offset + (mark.line if mark else 0)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context} that starts on line {offset + exc.context_mark.line})"
         parsed.errors.append(ContentError(path, line, f"front matter is not valid YAML: {problem}"))
         return parsed
     except (yaml.YAMLError, RecursionError) as exc:

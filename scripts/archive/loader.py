@@ -60,6 +60,8 @@ class Corpus:
     root: Path
     entities: list[Entity] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    # Ids (file names) of pages that could not be read: links to them are not reported again.
+    unreadable: set[str] = field(default_factory=set)
 
     def by_id(self) -> dict[str, Entity]:
         # First definition wins; duplicates are reported by validation.
@@ -124,6 +126,8 @@ def load(docs: Path, base: Path | None = None) -> Corpus:
     for path in content_files(docs):
         entity, errors = load_file(path, base)
         corpus.errors.extend(errors)
-        if entity is not None:
+        if entity is None:
+            corpus.unreadable.add(path.stem)
+        else:
             corpus.entities.append(entity)
     return corpus

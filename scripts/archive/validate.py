@@ -24,6 +24,8 @@ _fast_checks: dict[str, object] = {}
 def validate(corpus: Corpus) -> list[ContentError]:
     errors = list(corpus.errors)
     known = _identity(corpus, errors)
+    # A page that could not be read is already reported; links to it would only repeat that.
+    known.update({ident: None for ident in corpus.unreadable if ident not in known})
     for entity in corpus.entities:
         if entity.type not in TYPES or not isinstance(entity.id, str):
             continue
@@ -34,10 +36,16 @@ def validate(corpus: Corpus) -> list[ContentError]:
     return sorted(set(errors))
 
 
+def article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
     """Types, ids, file names and folders; returns the id index of well-identified entities."""
-    known: dict[str, Entity] = {}
-    for entity in corpus.entities:
+    known: dict[str, Entity | None] = {}
+    # A page whose file name matches its id owns the id; a copy elsewhere is the duplicate.
+    ordered = sorted(corpus.entities, key=lambda e: (PurePosixPath(e.path).stem != e.data.get("id"), e.path))
+    for entity in ordered:
         data = entity.data
         for required in ("id", "type", "title"):
             if required not in data:
@@ -49,6 +57,8 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
                     entity.path, entity.line("type"), f"unknown type '{type_name}' (expected one of: {', '.join(TYPES)})"
                 )
             )
+            if isinstance(data.get("id"), str):
+                known.setdefault(data["id"], None)  # reported once here, not again by every link to it
             continue
         ident = data.get("id")
         if ident is None or type_name is None:
@@ -64,7 +74,7 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
         if path.parent.name != FOLDERS[type_name]:
             errors.append(
                 ContentError(
-                    entity.path, entity.line("type"), f"a {type_name} page belongs in docs/{FOLDERS[type_name]}/"
+                    entity.path, entity.line("type"), f"{article(type_name)} {type_name} page belongs in docs/{FOLDERS[type_name]}/"
                 )
             )
         if ident in known:
@@ -76,14 +86,14 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
             )
             continue
         known[ident] = entity
-    for entity in known.values():
+    for entity in filter(None, known.values()):
         for i, old in enumerate(entity.get("formerly") or []):
             if isinstance(old, str) and old in known:
                 errors.append(
                     ContentError(
                         entity.path,
                         entity.line("formerly", i),
-                        f"former id '{old}' is in use by {known[old].path}: ids are never reused",
+                        f"former id '{old}' is in use by {getattr(known[old], 'path', 'another page')}: ids are never reused",
                     )
                 )
     return known
@@ -114,7 +124,12 @@ def _schema_errors(entity: Entity) -> list[ContentError]:
     out = []
     for error in _validator(entity.type).iter_errors(entity.data):
         path = tuple(error.absolute_path)
-        out.append(ContentError(entity.path, entity.line(*path), _message(entity, error, path)))
+        if error.validator == "additionalProperties" and not path:
+            path = (sorted(set(entity.data) - set(error.schema.get("properties", {})))[0],)
+            message = _message(entity, error, ())
+        else:
+            message = _message(entity, error, path)
+        out.append(ContentError(entity.path, entity.line(*path), message))
     return out
 
 
@@ -128,7 +143,7 @@ def _message(entity: Entity, error, path: tuple) -> str:
         return f"missing required field '{where + '.' if where else ''}{missing}'"
     if kind == "additionalProperties" and not path:
         extras = sorted(set(entity.data) - set(error.schema.get("properties", {})))
-        return f"unknown field '{', '.join(extras)}' for a {entity.type} (see scripts/archive/fields.csv)"
+        return f"unknown field '{', '.join(extras)}' for {article(entity.type)} {entity.type} (see scripts/archive/fields.csv)"
     if kind == "additionalProperties":
         return f"{where}: {error.message}"
     if kind == "pattern":
@@ -207,12 +222,12 @@ def _relation_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentEr
             return
         if target not in known:
             out.append(ContentError(entity.path, entity.line(*path), f"{where}: unknown id '{target}'"))
-        elif targets and known[target].type not in targets:
+        elif known[target] is not None and targets and known[target].type not in targets:
             out.append(
                 ContentError(
                     entity.path,
                     entity.line(*path),
-                    f"{where}: '{target}' is a {known[target].type}, expected {' or '.join(targets)}",
+                    f"{where}: '{target}' is {article(known[target].type)} {known[target].type}, expected {' or '.join(targets)}",
                 )
             )
 
@@ -240,11 +255,11 @@ def _text_errors(entity: Entity, text: str, line: int, known: dict[str, Entity])
     for citation in citations:
         for item in citation.items:
             target = known.get(item.source)
-            if target is None:
+            if item.source not in known:
                 out.append(ContentError(entity.path, line, f"citation of unknown source '@{item.source}'"))
-            elif target.type != "source":
+            elif target is not None and target.type != "source":
                 out.append(
-                    ContentError(entity.path, line, f"'@{item.source}' is a {target.type}, not a source: link it with [[{item.source}]]")
+                    ContentError(entity.path, line, f"'@{item.source}' is {article(target.type)} {target.type}, not a source: link it with [[{item.source}]]")
                 )
     for match in markup.WIKILINK_RE.finditer(markup.prose(text)):
         target = match.group(1).strip()
@@ -291,7 +306,7 @@ def _body_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentError]
             if key == "summary" and markup.CITATION_RE.search(value):
                 out.append(ContentError(entity.path, entity.line(key), "summary: no citations here; cite in the body"))
     if entity.type in MUST_CITE_TYPES and not cited:
-        out.append(ContentError(entity.path, entity.body_line, f"a {entity.type} page must cite at least one source in its body"))
+        out.append(ContentError(entity.path, entity.body_line, f"{article(entity.type)} {entity.type} page must cite at least one source in its body"))
     if entity.type in CITED_PARAGRAPH_TYPES:
         out.extend(_uncited_paragraphs(entity))
     return out

@@ -1,0 +1,46 @@
+"""Citation and link syntax, and the raw-markup policy, as plain functions."""
+
+from __future__ import annotations
+
+from archive import markup
+
+
+def test_citation_forms():
+    found, bad = markup.citations_in("As shown [@a] and [@b, para. 4] and [@c; @d, p. 3].", 7)
+    assert bad == []
+    assert [tuple((i.source, i.locator) for i in c.items) for c in found] == [
+        (("a", None),),
+        (("b", "para. 4"),),
+        (("c", None), ("d", "p. 3")),
+    ]
+    assert all(c.line == 7 for c in found)
+
+
+def test_malformed_citation_and_link_text_are_distinguished():
+    found, bad = markup.citations_in("see [@a,, x; junk] and [@user](https://example.org)", 1)
+    assert found == [] and bad == ["[@a,, x; junk]"]
+
+
+def test_code_is_left_alone():
+    assert markup.citations_in("`[@not-a-citation]` here", 1) == ([], [])
+    lines = list(markup.body_lines("text\n```\n[@x] <script>\n```\nafter", 10))
+    assert [(n, code) for n, _, code in lines] == [(10, False), (11, True), (12, True), (13, True), (14, False)]
+
+
+def test_wikilinks():
+    matches = [m.groups() for m in markup.WIKILINK_RE.finditer("[[a]] [[b|Text]] [[c#sec|More]]")]
+    assert matches == [("a", None, None), ("b", None, "Text"), ("c", "sec", "More")]
+
+
+def test_unsafe_urls():
+    assert markup.unsafe_urls("[x](javascript:alert(1))")[0].startswith("javascript:")
+    assert markup.unsafe_urls("[x](jav&#x61;script:alert)") != []
+    assert markup.unsafe_urls("<data:text/html,hi>") == ["data:text/html,hi"]
+    assert markup.unsafe_urls("[ok](https://example.org) [rel](../x/) [m](mailto:a@b.c)") == []
+    assert markup.unsafe_urls("[ref]: vbscript:msgbox") == ["vbscript:msgbox"]
+
+
+def test_raw_html():
+    assert markup.raw_html("a <script>x</script> b") == ["<script>", "</script>"]
+    assert markup.raw_html("an autolink <https://example.org> and `<b>code</b>`") == []
+    assert markup.raw_html("a <!-- comment -->") == ["<!--"]

@@ -1,0 +1,144 @@
+"""The real record under docs/: required pages exist, it validates, and quotations of the article are verbatim."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from archive import markup
+from archive.generate import check
+from archive.graph import prose_texts
+
+DOCS = ROOT / "docs"
+SEED = ROOT.parent / "shared" / "sources" / "seed-article.txt"
+ARTICLE = "todaychina-8906"
+
+REQUIRED = {
+    "document": [
+        "mofa-position-paper-1989-06-04", "us-japan-talks-record-1989-06-15", "g7-china-statement-papers-1989-06-19",
+        "summit-china-policy-first-draft-1989-06-21", "sherpa-meeting-record-1989-07-07",
+        "g7-declaration-on-china-1989-07-15", "chiba-thatcher-dinner-record-1989-09-14",
+    ],
+    "event": [
+        "tiananmen-crackdown-1989-06-04", "japan-decision-1989-06-04", "us-japan-talks-1989-06-15",
+        "g7-sherpa-meeting-1989-07-07", "summit-of-the-arch-1989", "chiba-thatcher-dinner-1989-09-14",
+        "thatcher-kaifu-meeting-1989-09-20", "showa-state-funeral-1989-02-24", "paris-conference-on-cambodia-1989",
+        "apec-canberra-1989", "akihito-enthronement-1990-11-12", "third-yen-loan-package", "jiji-disclosure-2020",
+        "mofa-release-2020-12-23", "press-coverage-2020-12",
+    ],
+    "person": ["yuji-miyamoto", "kazuo-chiba", "margaret-thatcher", "deng-xiaoping", "katsuya-suzuki"],
+    "organization": ["mofa", "diplomatic-archives", "g7", "nhk", "kyodo", "jiji"],
+    "source": [ARTICLE],
+    "essay": ["overview", "about-the-release", "editorial-method", "how-to-cite"],
+}
+
+
+@pytest.fixture(scope="module")
+def record():
+    corpus, errors = check(DOCS)
+    return corpus, errors
+
+
+def test_record_validates(record):
+    _, errors = record
+    assert errors == [], "\n".join(map(str, errors[:50]))
+
+
+@pytest.mark.parametrize("type_name", sorted(REQUIRED))
+def test_required_pages_exist(record, type_name):
+    corpus, _ = record
+    present = {e.id for e in corpus.of_type(type_name)}
+    missing = [i for i in REQUIRED[type_name] if i not in present]
+    assert not missing, f"missing {type_name} pages: {missing}"
+
+
+def test_every_cited_source_has_a_page_and_every_source_says_how_it_was_seen(record):
+    corpus, _ = record
+    for source in corpus.of_type("source"):
+        assert source.get("seen") in ("full-text", "excerpt", "link-only"), source.path
+
+
+def test_history_essays_cite_every_paragraph(record):
+    """The overview and the release essay state facts: each of their prose paragraphs cites a source."""
+    from archive.validate import _uncited_paragraphs
+
+    corpus, _ = record
+    for essay in corpus.of_type("essay"):
+        if essay.id in ("overview", "about-the-release"):
+            assert _uncited_paragraphs(essay) == [], essay.path
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text)
+
+
+QUOTE_RE = re.compile(r"[\u201c\"]([^\u201c\u201d\"]*[A-Za-z][^\u201c\u201d\"]*)[\u201d\"]")
+
+
+def article_quotations(corpus) -> list[tuple[str, int, str]]:
+    """(path, line, quotation) for every English quotation attributed to the article.
+
+    A quotation is attributed to the article when the next citation after it, on the same line,
+    cites the article: `“...”[@todaychina-8906, para. 3]`.
+    """
+    found = []
+    for entity in corpus.entities:
+        for line, text in prose_texts(entity):
+            plain = markup.prose(text)
+            start = 0
+            for match in markup.CITATION_RE.finditer(plain):
+                items = markup.parse_citation(match.group(1)) or ()
+                if any(item.source == ARTICLE for item in items):
+                    segment = plain[start : match.start()]
+                    for quote in QUOTE_RE.findall(segment):
+                        found.append((entity.path, line, quote))
+                start = match.end()
+    return found
+
+
+def test_quotations_of_the_article_are_verbatim(record):
+    if not SEED.is_file():
+        pytest.skip(f"{SEED} is not present: quotations of the article were NOT checked")
+    corpus, _ = record
+    article = _normalise(SEED.read_text(encoding="utf-8"))
+    quotes = article_quotations(corpus)
+    assert len(quotes) >= 10, f"only {len(quotes)} quotations of the article found: is the convention followed?"
+    wrong = []
+    for path, line, quote in quotes:
+        # An omission inside a quotation is marked with an ellipsis; each part must be verbatim, in order.
+        position = 0
+        for part in re.split(r"\s*(?:\u2026|\.\.\.)\s*", _normalise(quote).strip()):
+            found = article.find(part, position) if part else position
+            if found < 0:
+                wrong.append(f"{path}:{line}: not verbatim in the article: “{quote}”")
+                break
+            position = found + len(part)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_quotation_checker_catches_a_changed_word(tmp_path):
+    """The verbatim check itself: a quotation with one word changed is reported."""
+    if not SEED.is_file():
+        pytest.skip(f"{SEED} is not present: quotations of the article were NOT checked")
+    from archive.loader import Corpus, Entity
+
+    body = "The article says “Japan shares the universal values of liberty and democracy”[@todaychina-8906, para. 2]."
+    entity = Entity("docs/essays/x.md", {"id": "x", "type": "essay", "title": "X"}, {}, body, 5, 4)
+    corpus = Corpus(tmp_path, [entity])
+    quotes = article_quotations(corpus)
+    assert quotes == [("docs/essays/x.md", 5, "Japan shares the universal values of liberty and democracy")]
+    article = _normalise(SEED.read_text(encoding="utf-8"))
+    assert _normalise(quotes[0][2]) not in article
+    assert _normalise("Japan shares the universal values of freedom and democracy") in article
+
+
+def test_real_site_builds_every_page(real_site, record):
+    corpus, _ = record
+    for entity in corpus.entities:
+        page = real_site.html(entity.url_path)
+        assert page.find("h1") is not None, entity.url_path
+    assert (real_site.site / "timeline" / "index.html").is_file()
