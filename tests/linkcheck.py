@@ -6,6 +6,7 @@ its index.html), and only URLs on that server are checked: the build needs no ne
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import subprocess
@@ -32,20 +33,25 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def served(site: Path):
+    """Serve a built site on 127.0.0.1 from a thread, as a static host would; yields its base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def check_links(site: Path, workdir: Path) -> subprocess.CompletedProcess:
     """LinkChecker's result for every page reachable from the home page; returncode 0 = no broken link or anchor."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     config = workdir / "linkcheckerrc"
     config.write_text(CONFIG, encoding="utf-8")
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
+    with served(site) as base:
         return subprocess.run(
             [str(Path(sys.executable).with_name("linkchecker")), "-f", str(config), "--no-status",
              "-o", "text", "--ignore-url", f"^(?!{base.replace('.', '[.]')})", base],
             capture_output=True, text=True, timeout=1200,
         )
-    finally:
-        server.shutdown()
-        server.server_close()
