@@ -5,7 +5,8 @@
   docs/ change (mkdocs.yml watches docs/ and scripts/).
 - Escape the page description Material puts in a meta tag.
 - Keep every page out of Material's lunr index: the site's search is Pagefind (archive/search.py),
-  and Material's search plugin stays only for its header search box, fed by our worker.
+  and Material's search plugin stays only for its header search box, fed by our worker. Mark
+  what Pagefind indexes.
 """
 
 import os
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.errors import ContentErrors  # noqa: E402
 from archive.generate import generate  # noqa: E402
-from archive.search import index_site  # noqa: E402
+from archive.search import index_site, mark_for_index  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 _serving = False
@@ -46,6 +47,10 @@ def on_page_markdown(markdown, page, config, files):
     if isinstance(page.meta.get("description"), str):
         page.meta["description"] = escape(page.meta["description"])
     return markdown
+
+
+def on_page_content(html, page, config, files):
+    return mark_for_index(html, page.meta)
 
 
 def on_post_build(config):

@@ -76,3 +76,15 @@ def test_search_results_show_page_text_as_text(browser, fixture_site):
         assert first.locator("script, img, iframe").count() == 0
         assert first.locator("mark").count() >= 1  # the match is highlighted
         page.close()
+
+
+def test_index_holds_the_record_not_the_listings(fixture_site):
+    """Every entity and essay page is indexed; generated listings (home, indexes, timeline, bibliography) are not."""
+    import json
+
+    entry = json.loads((fixture_site.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    assert indexed == len(fixture_site.result.corpus.entities)
+    for listing in ("index.html", "documents/index.html", "timeline/index.html", "sources/index.html"):
+        assert "data-pagefind-body" not in (fixture_site.site / listing).read_text(encoding="utf-8")
+    assert "data-pagefind-body" in (fixture_site.site / "documents/doc-memo/index.html").read_text(encoding="utf-8")
