@@ -6,13 +6,22 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test site check generate bench clean lock
+.PHONY: serve test site check generate bench clean lock urls browser audit
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# The CITATION.cff validator lives in its own environment: cffconvert pins jsonschema<4, the engine needs 4.
+CFF_VENV  := .venv-cff
+CFF_STAMP := $(CFF_VENV)/.installed
+
+$(CFF_STAMP): requirements-cff.txt
+	$(PYTHON) -m venv $(CFF_VENV)
+	$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.txt
+	touch $(CFF_STAMP)
 
 ## make serve: live preview on http://127.0.0.1:8000 that follows edits in docs/
 serve: $(STAMP)
@@ -31,8 +40,28 @@ site: $(STAMP)
 	$(PY) scripts/build.py site
 
 ## make test: the whole test suite (installs what it needs first)
-test: $(STAMP)
+test: $(STAMP) $(CFF_STAMP) browser
 	$(PY) -m pytest
+
+# The browser tests and the audit drive Debian's Chromium (Playwright's own browser download does
+# not work here). Installed when absent; CI runs as root on a fresh machine. The Japanese font makes
+# the review screenshots legible.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic; }
+
+AUDIT_STAMP := audit/node_modules/.installed
+$(AUDIT_STAMP): audit/package.json audit/package-lock.json
+	cd audit && npm ci --no-audit --no-fund --ignore-scripts
+	touch $(AUDIT_STAMP)
+
+## make audit: Lighthouse (pinned, audit/package-lock.json) on home, a document and the timeline; prints scores
+audit: $(STAMP) browser $(AUDIT_STAMP)
+	$(PY) scripts/audit.py
+
+## make urls: add the URLs this build publishes to the committed manifest docs/urls.txt (never removes one)
+urls: $(STAMP)
+	$(PY) scripts/build.py urls
 
 ## make bench: the performance benchmark (prints ratios; not part of make test)
 bench: $(STAMP)
@@ -47,4 +76,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf build site .site-staging-* .site-old-* test-artifacts
+	rm -rf build site .site-staging-* .site-old-* test-artifacts $(CFF_VENV) audit/node_modules

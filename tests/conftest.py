@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -34,11 +35,22 @@ class BuiltSite:
         return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
 
 
-def build_corpus(docs: Path, workdir: Path, nav=None) -> BuiltSite:
-    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav)."""
+def build_corpus(docs: Path, workdir: Path, nav=None, release=None, **overrides) -> BuiltSite:
+    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav); a `release`
+    (archive.versioning.Release) also sets MkDocs's site_url; other keywords override mkdocs.yml
+    settings (e.g. site_url, repo_url)."""
     generated, site = workdir / "generated", workdir / "site"
-    result = generate(docs, generated)
-    publish(ROOT / "mkdocs.yml", generated, site, **({"nav": nav} if nav else {}))
+    result = generate(docs, generated, release=release)
+    overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
+    previous = os.environ.get("ARCHIVE_DOCS")
+    os.environ["ARCHIVE_DOCS"] = str(docs)  # authored pages of this build (the hook reads its changelog)
+    try:
+        publish(ROOT / "mkdocs.yml", generated, site, **({"nav": nav} if nav else {}), **overrides)
+    finally:
+        if previous is None:
+            os.environ.pop("ARCHIVE_DOCS", None)
+        else:
+            os.environ["ARCHIVE_DOCS"] = previous
     return BuiltSite(docs, generated, site, result)
 
 

@@ -9,9 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+from . import urls
 from .errors import ContentErrors
 from .generate import check, generate
 from .site import BuildFailed, publish
+from .versioning import read_version
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +27,7 @@ def _report(errors) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
-    parser.add_argument("command", choices=["check", "generate", "site", "serve"])
+    parser.add_argument("command", choices=["check", "generate", "site", "serve", "urls", "version"])
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="authored pages (default: docs/)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "docs", help="generated Markdown tree")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="rendered site (default: site/)")
@@ -34,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    if args.command == "version":  # the release version (CITATION.cff), for the deploy workflow
+        print(read_version())
+        return 0
     if args.command == "check":
         corpus, errors = check(args.docs)
         if errors:
@@ -45,7 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     except ContentErrors as exc:
         return _report(exc.errors)
     print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
+    if args.command == "urls":
+        added = urls.update(args.docs, urls.published(result.corpus, result.pages))
+        print(f"{args.docs / urls.MANIFEST}: {len(added)} URL(s) added" + "".join(f"\n  {u}" for u in added))
+        return 0
     if args.command == "site":
+        os.environ["ARCHIVE_DOCS"] = str(args.docs.resolve())  # the hook's post-build reads the changelog
         # The corpus and generated pages stay alive but are never freed: keep them out of the cyclic
         # garbage collector's scans, which otherwise grow with the corpus and slow MkDocs's build.
         del result

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import changelog, citable, urls, versioning
 from . import graph as graph_mod
-from . import indexes
+from . import indexes, topics
 from .errors import ContentError, ContentErrors
 from .loader import Corpus, load
 from .model import TYPES
@@ -41,7 +42,10 @@ class Result:
 
 def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
     corpus = load(docs)
-    return corpus, validate(corpus)
+    errors = validate(corpus)
+    # Citable (issue 4): the changelog's entries and the manifest of published URLs.
+    errors += changelog.load(docs, corpus)[1] + urls.check(corpus, docs)
+    return corpus, sorted(errors)
 
 
 def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
@@ -60,6 +64,7 @@ def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
         indexes.bibliography(by_type["source"]),
         indexes.timeline(corpus.entities),
         indexes.home(by_type, site),
+        topics.topics_page(corpus.entities),
     ):
         pages[path] = text
     return pages
@@ -95,13 +100,22 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
     return written, removed
 
 
-def generate(docs: Path, out: Path, site: dict | None = None) -> Result:
+def generate(docs: Path, out: Path, site: dict | None = None, release: versioning.Release | None = None) -> Result:
     """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error."""
     corpus, errors = check(docs)
     if errors:
         raise ContentErrors(errors)
+    site = site or SITE
     pages = render_pages(corpus, site)
+    # Citable (issue 4): cite boxes, head metadata, records, open data, changelog, redirects.
+    release = release or versioning.current_release(site["name"])
+    citable_pages, citable_files = citable.build(corpus, docs, release, site["description"])
+    pages.update(citable_pages)
+    errors = urls.check(corpus, docs, list(pages))
+    if errors:
+        raise ContentErrors(errors)
     files = {path: text.encode("utf-8") for path, text in pages.items()}
+    files.update(citable_files)
     files.update(_static_files(docs))
     written, removed = write_tree(out, files)
     return Result(corpus, pages, written, removed)

@@ -117,6 +117,6 @@ def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
         + "\n".join(
             f"- [{PLURAL_LABELS[t]}]({FOLDERS[t]}/index.md)" for t in ("document", "event", "person", "organization")
         )
-        + "\n- [Timeline](timeline.md)\n- [Bibliography](sources/index.md)\n"
+        + "\n- [Timeline](timeline.md)\n- [Bibliography](sources/index.md)\n- [Topics](tags.md)\n"
     )
     return path, "".join(out)

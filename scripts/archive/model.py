@@ -39,6 +39,15 @@ SINGULAR_LABELS = {
     "source": "Source",
     "essay": "Essay",
 }
+# schema.org type of each entity's page subject (the per-field properties are in fields.csv).
+SCHEMA_ORG_TYPES = {
+    "document": "ArchiveComponent",
+    "event": "Event",
+    "person": "Person",
+    "organization": "Organization",
+    "source": "CreativeWork",
+    "essay": "Article",
+}
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"

@@ -203,6 +203,9 @@ class PageWriter:
             body_lines.append(text if is_code else self._prose(text, page, notes))
         body = "\n".join(body_lines).strip("\n")
         meta = {"title": page.title, "archive_id": page.id, "archive_type": page.type}
+        # The authored file (docs/<folder>/<id>.md): the template's edit link points here, not at the
+        # generated page MkDocs renders (issue 5).
+        meta["edit_path"] = page.path
         if page.get("summary"):
             meta["description"] = page.get("summary")
         if page.get("tags"):

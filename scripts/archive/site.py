@@ -8,8 +8,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import search
-
 
 class BuildFailed(Exception):
     pass
@@ -31,16 +29,12 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, **overrides)
 
 
 def publish(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
-    """Build (MkDocs, then the search index) into a temporary sibling of site_dir, then swap it into place."""
+    """Build into a temporary sibling of site_dir, then swap it into place."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-staging-", dir=site_dir.parent))
     try:
         mkdocs_build(config_file, docs_dir, staging, **overrides)
-        search.index_site(staging)
-    except search.SearchIndexFailed as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(exc)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -1,0 +1,232 @@
+"""Open data from the model, published with the site under data/: the whole archive as JSON, CSV
+tables of documents and events, a JSON Schema per type, a Frictionless data package, and the page
+that explains every field (its text is the `help` column of fields.csv)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from . import markup
+from .graph import prose_texts
+from .loader import Corpus, Entity
+from .model import DATE_PATTERN, FOLDERS, SLUG_PATTERN, SINGULAR_LABELS, TYPES, fields_for, json_schema
+from .render import esc, front_matter
+from .versioning import Release
+
+FOLDER = "data"
+TABLES = ("document", "event")  # the types with a CSV table
+LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
+_SKIPPED_IN_CSV = ("discrepancies", "roles")  # nested lists: in archive.json only
+
+
+def _dump(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def relations(entity: Entity) -> list[dict]:
+    """Every front-matter relation of a page, by field name (roles point to organisations)."""
+    out = []
+    for spec in fields_for(entity.type):
+        value = entity.get(spec.name)
+        targets = [value] if spec.kind == "ref" and value else value if spec.kind == "refs" and value else []
+        out.extend({"from": entity.id, "field": spec.name, "to": t} for t in targets)
+    out.extend({"from": entity.id, "field": "roles", "to": r["org"]} for r in entity.get("roles") or [] if r.get("org"))
+    for line, text in prose_texts(entity):
+        out.extend({"from": entity.id, "field": "link", "to": m.group(1).strip()} for m in markup.WIKILINK_RE.finditer(markup.prose(text)))
+    return out
+
+
+def citations(entity: Entity) -> list[dict]:
+    out = []
+    for line, text in prose_texts(entity):
+        for citation in markup.citations_in(text, line)[0]:
+            out.extend({"from": entity.id, "source": i.source, "locator": i.locator or None, "line": line} for i in citation.items)
+    return out
+
+
+def archive(corpus: Corpus, release: Release, revised: dict[str, str]) -> dict:
+    entities = sorted(corpus.entities, key=lambda e: (TYPES.index(e.type), e.id))
+    return {
+        "$schema": "schemas/archive.schema.json",
+        "name": release.site_name,
+        "version": release.version,
+        "url": release.canonical(""),
+        "license": LICENSE["name"],
+        "entities": [
+            {"id": e.id, "type": e.type, "url": release.canonical(e.url_path), "revised": revised[e.id], "record": e.data, "body": e.body.strip("\n")}
+            for e in entities
+        ],
+        "relations": [r for e in entities for r in relations(e)],
+        "citations": [c for e in entities for c in citations(e)],
+    }
+
+
+def archive_schema() -> dict:
+    """JSON Schema of archive.json; each record is checked against its type's front-matter schema."""
+    slug = {"type": "string", "pattern": SLUG_PATTERN}
+    defs = {t: {k: v for k, v in json_schema(t).items() if k not in ("$schema", "$id")} for t in TYPES}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "schemas/archive.schema.json",
+        "title": "Japan 1989 Diplomatic Records Archive: all pages, relations and citations",
+        "type": "object",
+        "required": ["name", "version", "url", "license", "entities", "relations", "citations"],
+        "properties": {
+            "$schema": {"type": "string"},
+            "name": {"type": "string"},
+            "version": {"type": "string"},
+            "url": {"type": "string"},
+            "license": {"type": "string"},
+            "entities": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "type", "url", "revised", "record", "body"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": slug,
+                        "type": {"enum": list(TYPES)},
+                        "url": {"type": "string", "format": "uri"},
+                        "revised": {"type": "string", "pattern": DATE_PATTERN},
+                        "record": {"oneOf": [{"$ref": f"#/$defs/{t}"} for t in TYPES]},
+                        "body": {"type": "string", "description": "The page's authored Markdown, citations as [@source-id]."},
+                    },
+                },
+            },
+            "relations": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["from", "field", "to"], "additionalProperties": False,
+                    "properties": {"from": slug, "field": {"type": "string"}, "to": slug},
+                },
+            },
+            "citations": {
+                "type": "array",
+                "items": {
+                    "type": "object", "required": ["from", "source", "locator", "line"], "additionalProperties": False,
+                    "properties": {"from": slug, "source": slug, "locator": {"type": ["string", "null"]}, "line": {"type": "integer"}},
+                },
+            },
+        },
+        "$defs": defs,
+    }
+
+
+def _cell(value) -> str:
+    if isinstance(value, list):
+        return "; ".join(v.get("literal") or ", ".join(filter(None, [v.get("family"), v.get("given")])) if isinstance(v, dict) else str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _columns(type_name: str):
+    return [f for f in fields_for(type_name) if f.kind not in _SKIPPED_IN_CSV]
+
+
+def table(entities: list[Entity], type_name: str, release: Release) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    columns = _columns(type_name)
+    writer.writerow([f.name for f in columns] + ["url"])
+    for entity in sorted(entities, key=lambda e: e.id):
+        writer.writerow([_cell(entity.get(f.name)) for f in columns] + [release.canonical(entity.url_path)])
+    return out.getvalue().encode("utf-8")
+
+
+def _table_schema(type_name: str) -> dict:
+    fields = []
+    for f in _columns(type_name):
+        spec = {"name": f.name, "title": f.label, "description": f.help, "type": "integer" if f.kind == "int" else "string"}
+        if f.required:
+            spec["constraints"] = {"required": True}
+        if f.kind == "date":
+            spec["constraints"] = {**spec.get("constraints", {}), "pattern": DATE_PATTERN.strip("^$")}
+        if f.kind in ("refs", "strings", "names", "slugs"):
+            spec["description"] += " (several values are separated by '; ')"
+        fields.append(spec)
+    fields.append({"name": "url", "title": "URL", "type": "string", "format": "uri", "description": "The page's permanent URL."})
+    return {"fields": fields, "primaryKey": ["id"]}
+
+
+def datapackage(release: Release) -> dict:
+    resources = [
+        {
+            "name": f"{FOLDERS[t]}",
+            "title": f"{SINGULAR_LABELS[t]} pages",
+            "path": f"{FOLDERS[t]}.csv",
+            "type": "table",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "schema": _table_schema(t),
+        }
+        for t in TABLES
+    ]
+    resources.append(
+        {
+            "name": "archive",
+            "title": "All pages, relations and citations",
+            "description": "Validated by schemas/archive.schema.json (JSON Schema 2020-12).",
+            "path": "archive.json",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+        }
+    )
+    return {
+        "name": "japan-1989-diplomatic-records-archive",
+        "title": release.site_name,
+        "version": release.version,
+        "homepage": release.canonical(""),
+        "licenses": [LICENSE],
+        "contributors": [{"title": release.editors, "role": "author"}],
+        "resources": resources,
+    }
+
+
+DISTRIBUTIONS = (
+    (f"{FOLDER}/archive.json", "application/json", "All pages, relations and citations"),
+    *((f"{FOLDER}/{FOLDERS[t]}.csv", "text/csv", f"{SINGULAR_LABELS[t]} table") for t in TABLES),
+    (f"{FOLDER}/datapackage.json", "application/json", "Frictionless data package"),
+)
+
+
+def data_page(release: Release) -> str:
+    """The "Data" page: what is published and what every field means (from fields.csv)."""
+    out = [
+        front_matter({"title": "Data", "generated": True}),
+        "# Data\n\n",
+        f"Everything in the archive is published as open data (licence {LICENSE['title']}), generated from the same "
+        f"model as the pages, for version {esc(release.version)}:\n\n",
+        "- [archive.json](archive.json): every page with its fields, its text, its relations and its citations;\n"
+        "  checked by [schemas/archive.schema.json](schemas/archive.schema.json).\n",
+        *(f"- [{FOLDERS[t]}.csv]({FOLDERS[t]}.csv): one row per {t} page.\n" for t in TABLES),
+        "- [datapackage.json](datapackage.json): a [Frictionless](https://frictionlessdata.io/) data package "
+        "describing the tables.\n",
+        "- One JSON Schema per type of page: "
+        + ", ".join(f"[{t}](schemas/{t}.schema.json)" for t in TYPES)
+        + ".\n\n",
+        "In the tables, several values in one cell are separated by `; `; relations hold page ids, and a page's URL is "
+        "its permanent address. Dates are ISO 8601 at the precision the sources give (`1989`, `1989-06`, `1989-06-04`).\n\n",
+    ]
+    for t in TYPES:
+        out.append(f"## {SINGULAR_LABELS[t]} fields\n\n| Field | Label | Required | Dublin Core | schema.org | Meaning |\n|---|---|---|---|---|---|\n")
+        for f in fields_for(t):
+            out.append(
+                f"| `{f.name}` | {esc(f.label)} | {'yes' if f.required else ''} | {esc(f.dc)} | {esc(f.schema_org)} | {esc(f.help)} |\n"
+            )
+        out.append("\n")
+    return "".join(out)
+
+
+def files(corpus: Corpus, release: Release, revised: dict[str, str]) -> dict[str, bytes]:
+    """Generated-tree path -> bytes of every data file."""
+    out = {f"{FOLDER}/archive.json": _dump(archive(corpus, release, revised))}
+    out[f"{FOLDER}/schemas/archive.schema.json"] = _dump(archive_schema())
+    for t in TYPES:
+        out[f"{FOLDER}/schemas/{t}.schema.json"] = _dump(json_schema(t))
+    for t in TABLES:
+        out[f"{FOLDER}/{FOLDERS[t]}.csv"] = table(corpus.of_type(t), t, release)
+    out[f"{FOLDER}/datapackage.json"] = _dump(datapackage(release))
+    return out

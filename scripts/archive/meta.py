@@ -1,0 +1,177 @@
+"""Machine-readable metadata for a page's <head>: Highwire Press, Dublin Core, schema.org JSON-LD, OpenGraph.
+
+Every value comes from the model: a field's Dublin Core term and schema.org property are the `dc`
+and `schema_org` columns of fields.csv; the bibliographic values (title, editors, date, version) are
+the page's CSL item (archive/cite.py). The canonical link is Material's own (site_url + page URL).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from .cite import issued_iso
+from .loader import Entity
+from .model import SCHEMA_ORG_TYPES, SINGULAR_LABELS, fields_for
+from .versioning import Release
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+DCTERMS = "http://purl.org/dc/terms/"
+
+
+def _meta(attr: str, key: str, value: object) -> str:
+    return f'<meta {attr}="{html.escape(key)}" content="{html.escape(str(value))}">'
+
+
+def json_ld(data: dict) -> str:
+    """A JSON-LD script element whose text cannot end the element or open a comment early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def _name_text(name: dict) -> str:
+    return name.get("literal") or ", ".join(filter(None, [name.get("family"), name.get("given")]))
+
+
+class HeadWriter:
+    """Head metadata of every page of one corpus (targets of relations are looked up in `index`)."""
+
+    def __init__(self, index: dict[str, Entity], release: Release):
+        self.index = index
+        self.release = release
+
+    def subject_id(self, entity: Entity) -> str:
+        return self.release.canonical(entity.url_path) + "#subject"
+
+    def _ref(self, target_id: str) -> dict:
+        target = self.index[target_id]
+        return {"@type": SCHEMA_ORG_TYPES[target.type], "@id": self.subject_id(target), "name": target.title}
+
+    def _dc_values(self, kind: str, value) -> list[str]:
+        if kind == "ref":
+            return [self.index[value].title]
+        if kind == "refs":
+            return [self.index[v].title for v in value]
+        if kind == "names":
+            return [_name_text(n) for n in value]
+        if kind in ("strings", "slugs"):
+            return list(value)
+        return [str(value)]
+
+    def _schema_value(self, kind: str, value, name: str):
+        if kind == "ref":
+            return self._ref(value)
+        if kind == "refs":
+            return [self._ref(v) for v in value]
+        if kind == "names":
+            return [
+                {"@type": "Person", "familyName": n["family"], **({"givenName": n["given"]} if n.get("given") else {}),
+                 "name": " ".join(filter(None, [n.get("given"), n["family"]]))}
+                if n.get("family") else {"@type": "Organization", "name": n["literal"]}
+                for n in value
+            ]
+        if kind == "roles":
+            return [{"@type": "Occupation", "name": r["role"]} for r in value]
+        if name == "place":
+            return {"@type": "Place", "name": value}
+        return value
+
+    def subject(self, entity: Entity) -> dict:
+        """The schema.org description of what the page is about, property by property from the model."""
+        out: dict = {"@type": SCHEMA_ORG_TYPES[entity.type], "@id": self.subject_id(entity)}
+        for spec in fields_for(entity.type):
+            value = entity.get(spec.name)
+            if not spec.schema_org or value in (None, "", []):
+                continue
+            new = self._schema_value(spec.kind, value, spec.name)
+            if spec.schema_org in out:  # e.g. alternateName from several fields
+                old = out[spec.schema_org]
+                out[spec.schema_org] = (old if isinstance(old, list) else [old]) + (new if isinstance(new, list) else [new])
+            else:
+                out[spec.schema_org] = new
+        if entity.type == "event" and "startDate" in out and "endDate" not in out:
+            out["endDate"] = out["startDate"]  # a single-date event starts and ends within that date
+        return out
+
+    def head(self, entity: Entity, item: dict) -> str:
+        """Every tag for one content page, given its CSL item."""
+        release = self.release
+        url = release.canonical(entity.url_path)
+        revised = issued_iso(item)
+        tags = [
+            _meta("name", "citation_title", item["title"]),
+            _meta("name", "citation_author", item["author"][0]["literal"]),
+            _meta("name", "citation_publication_date", revised.replace("-", "/")),
+            _meta("name", "citation_online_date", revised.replace("-", "/")),
+            _meta("name", "citation_publisher", release.site_name),
+            _meta("name", "citation_public_url", url),
+            _meta("name", "citation_abstract_html_url", url),
+            _meta("name", "citation_language", item["language"]),
+        ]
+        if item.get("keyword"):
+            tags.append(_meta("name", "citation_keywords", item["keyword"].replace(", ", "; ")))
+        tags.append(f'<link rel="schema.DCTERMS" href="{DCTERMS}">')
+        for spec in fields_for(entity.type):
+            value = entity.get(spec.name)
+            if spec.dc and value not in (None, "", []):
+                term = "DCTERMS." + spec.dc.split(":", 1)[1]
+                tags.extend(_meta("name", term, v) for v in self._dc_values(spec.kind, value))
+        tags += [
+            _meta("name", "DCTERMS.modified", revised),
+            _meta("name", "DCTERMS.hasVersion", release.version),
+            _meta("name", "DCTERMS.license", LICENSE),
+            _meta("property", "og:type", "article"),
+            _meta("property", "og:title", item["title"]),
+            _meta("property", "og:url", url),
+            _meta("property", "og:site_name", release.site_name),
+            _meta("property", "og:locale", "en"),
+            _meta("property", "article:modified_time", revised),
+        ]
+        if entity.get("summary"):
+            tags.append(_meta("property", "og:description", entity.get("summary")))
+        page = {
+            "@type": "WebPage",
+            "@id": url,
+            "url": url,
+            "name": item["title"],
+            "genre": SINGULAR_LABELS[entity.type],
+            "version": release.version,
+            "dateModified": revised,
+            "inLanguage": "en",
+            "license": LICENSE,
+            "author": {"@type": "Organization", "name": release.editors},
+            "isPartOf": {"@id": release.canonical("") + "#website"},
+            "about": {"@id": self.subject_id(entity)},
+        }
+        tags.append(json_ld({"@context": "https://schema.org", "@graph": [page, self.subject(entity)]}))
+        return "\n".join(tags) + "\n"
+
+    def site_head(self, description: str, distributions: list[tuple[str, str, str]]) -> str:
+        """Head of the home page: the site as a WebSite and, for its open data, a Dataset.
+
+        `distributions` are (relative path, media type, name) of the published data files."""
+        release = self.release
+        root = release.canonical("")
+        editors = {"@type": "Organization", "name": release.editors}
+        website = {"@type": "WebSite", "@id": root + "#website", "url": root, "name": release.site_name,
+                   "description": description, "inLanguage": "en", "version": release.version,
+                   "publisher": editors, "license": LICENSE}
+        dataset = {
+            "@type": "Dataset", "@id": root + "#dataset", "name": release.site_name, "description": description,
+            "url": root, "version": release.version, "creator": editors, "license": LICENSE,
+            "isAccessibleForFree": True,
+            "distribution": [
+                {"@type": "DataDownload", "contentUrl": root + path, "encodingFormat": media, "name": name}
+                for path, media, name in distributions
+            ],
+        }
+        tags = [
+            _meta("property", "og:type", "website"),
+            _meta("property", "og:title", release.site_name),
+            _meta("property", "og:url", root),
+            _meta("property", "og:site_name", release.site_name),
+            _meta("property", "og:description", description),
+            json_ld({"@context": "https://schema.org", "@graph": [website, dataset]}),
+        ]
+        return "\n".join(tags) + "\n"

@@ -1,0 +1,27 @@
+"""The order of the page that prints the whole record (print-site plugin, print_page/).
+
+The sidebar nav is kept small, so the plugin, which prints the nav, is handed this order instead:
+the home page, then each type in reading order, its pages in the order of the type's generated index
+(documents and events by date, essays by their `order`, sources as in the bibliography).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import FOLDERS, PLURAL_LABELS
+
+TYPE_ORDER = ("essay", "document", "event", "person", "organization", "source")
+# Links of a generated index to its own entries: [Title](<id>.md)
+_ENTRY_LINK = re.compile(r"\]\(([a-z0-9]+(?:-[a-z0-9]+)*)\.md\)")
+
+
+def sections(index_markdown: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """(section title, [generated page paths]) from each type folder's index Markdown, keyed by folder."""
+    out = []
+    for type_name in TYPE_ORDER:
+        folder = FOLDERS[type_name]
+        ids = list(dict.fromkeys(_ENTRY_LINK.findall(index_markdown.get(folder, ""))))
+        if ids:
+            out.append((PLURAL_LABELS[type_name], [f"{folder}/{i}.md" for i in ids]))
+    return out

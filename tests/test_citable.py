@@ -1,0 +1,265 @@
+"""Cite this page and head metadata, read back from the built HTML and downloads with real parsers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bibtexparser
+import pytest
+import rispy
+import yaml
+from bibtexparser.middlewares import LatexDecodingMiddleware
+from bs4 import BeautifulSoup
+from conftest import FIXTURE_DOCS, ROOT, build_corpus
+from jsonschema import Draft7Validator
+
+from archive.loader import load
+from archive.versioning import EDITORS, Release, read_version
+
+SITE_NAME = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!ENV", ""))["site_name"]
+CSL_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "csl-data.json").read_text())
+# What the issue asks each kind of page to be in schema.org terms.
+EXPECTED_SCHEMA_TYPES = {
+    "document": "ArchiveComponent",
+    "event": "Event",
+    "person": "Person",
+    "organization": "Organization",
+    "source": "CreativeWork",
+    "essay": "Article",
+}
+FORMAT_LABELS = ["Chicago", "APA", "MLA", "BibTeX", "RIS", "CSL-JSON"]
+
+
+def _meta(page: BeautifulSoup, name: str, attr: str = "name") -> list[str]:
+    return [m["content"] for m in page.head.find_all("meta", attrs={attr: name})]
+
+
+def _json_ld(page: BeautifulSoup) -> dict:
+    scripts = page.head.find_all("script", type="application/ld+json")
+    assert len(scripts) == 1
+    return json.loads(scripts[0].string)
+
+
+def _site_file(site, page: BeautifulSoup, url_path: str, href: str) -> Path:
+    target = (site.site / url_path / href).resolve()
+    target = target / "index.html" if href.endswith("/") else target
+    assert target.is_file(), f"{url_path}: link {href} leads nowhere"
+    return target
+
+
+@pytest.fixture(scope="module")
+def entities():
+    return load(FIXTURE_DOCS).entities
+
+
+def test_every_content_page_carries_every_tag(fixture_site, entities):
+    version = read_version()
+    for entity in entities:
+        page = fixture_site.html(entity.url_path)
+        where = entity.url_path
+        canonical = page.head.find_all("link", rel="canonical")
+        assert len(canonical) == 1, where
+        url = canonical[0]["href"]
+        assert url.endswith("/" + entity.url_path)
+        # Highwire Press
+        assert _meta(page, "citation_title") == [entity.title], where
+        assert _meta(page, "citation_author") == [EDITORS], where
+        assert _meta(page, "citation_publisher") == [SITE_NAME], where
+        assert _meta(page, "citation_public_url") == [url], where
+        (published,) = _meta(page, "citation_publication_date")
+        assert len(published.split("/")) == 3, where
+        # Dublin Core, from the model's dc column
+        assert _meta(page, "DCTERMS.title") == [entity.title], where
+        assert _meta(page, "DCTERMS.identifier") == [entity.id], where
+        assert _meta(page, "DCTERMS.modified") == [published.replace("/", "-")], where
+        assert page.head.find("link", rel="schema.DCTERMS") is not None
+        # OpenGraph
+        assert _meta(page, "og:title", "property") == [entity.title], where
+        assert _meta(page, "og:url", "property") == [url], where
+        assert _meta(page, "og:site_name", "property") == [SITE_NAME], where
+        if entity.get("summary"):
+            assert _meta(page, "og:description", "property") == [entity.get("summary")], where
+        # schema.org JSON-LD: the page, and what it is about
+        data = _json_ld(page)
+        assert data["@context"] == "https://schema.org"
+        by_type = {node["@type"]: node for node in data["@graph"]}
+        assert by_type["WebPage"]["url"] == url and by_type["WebPage"]["version"] == version
+        subject = by_type[EXPECTED_SCHEMA_TYPES[entity.type]]
+        assert subject["name"] == entity.title
+        assert by_type["WebPage"]["about"]["@id"] == subject["@id"]
+        # The cite box: every format, the version, the revision date, this version's URL, the changelog
+        box = page.find("section", id="cite-this-page")
+        assert box is not None, where
+        assert [dt.get_text() for dt in box.select("dl.cite-formats > dt")] == FORMAT_LABELS
+        assert len(box.select("button.cite-copy[data-copy]")) == len(FORMAT_LABELS)
+        for button in box.select("button.cite-copy"):
+            assert box.find(id=button["data-copy"]) is not None
+        assert version in box.select_one(".cite-version").get_text()
+        assert box.select_one(".cite-version time")["datetime"] == published.replace("/", "-")
+        assert box.select_one("a.cite-fixed").get_text() == "Cite this version"
+        _site_file(fixture_site, page, entity.url_path, box.select_one("a.cite-changelog")["href"])
+
+
+def test_event_and_document_json_ld(fixture_site):
+    meeting = {n["@type"]: n for n in _json_ld(fixture_site.html("events/event-meeting/"))["@graph"]}["Event"]
+    assert (meeting["startDate"], meeting["endDate"]) == ("1989-06-03", "1989-06-05")
+    assert meeting["location"] == {"@type": "Place", "name": "Tokyo"}
+    assert {a["name"] for a in meeting["attendee"]} == {"Taro Example", "Ministry of Examples"}
+    year = {n["@type"]: n for n in _json_ld(fixture_site.html("events/event-year/"))["@graph"]}["Event"]
+    assert year["startDate"] == "1988"
+    memo = {n["@type"]: n for n in _json_ld(fixture_site.html("documents/doc-memo/"))["@graph"]}["ArchiveComponent"]
+    assert memo["dateCreated"] == "1989-06-04"
+    assert memo["creator"][0]["@type"] == "Organization" and memo["creator"][0]["name"] == "Ministry of Examples"
+    home = _json_ld(fixture_site.html(""))
+    types = {n["@type"] for n in home["@graph"]}
+    assert types == {"WebSite", "Dataset"}
+    dataset = {n["@type"]: n for n in home["@graph"]}["Dataset"]
+    for download in dataset["distribution"]:
+        path = download["contentUrl"].split("127.0.0.1:8000/", 1)[1]
+        assert (fixture_site.site / path).is_file(), download
+
+
+def _records(site, url_path: str) -> dict[str, str]:
+    page = site.html(url_path)
+    box = page.find("section", id="cite-this-page")
+    out = {}
+    for link in box.select("a.cite-download"):
+        text = _site_file(site, page, url_path, link["href"]).read_text(encoding="utf-8")
+        # What the copy button copies is what the download holds.
+        shown = link.find_parent("dd").find("pre").get_text()
+        assert shown == text
+        out[link["href"].rsplit(".", 1)[1]] = text
+    return out
+
+
+def test_import_a_document_citation_into_reference_manager_formats(fixture_site):
+    """A new user downloads the BibTeX, RIS and CSL-JSON of a document page and imports them."""
+    page = fixture_site.html("documents/doc-memo/")
+    box = page.find("section", id="cite-this-page")
+    fixed_url = box.select_one("a.cite-fixed")["href"]
+    revised = box.select_one(".cite-version time")["datetime"]
+    title = "Memo on the meeting"
+    records = _records(fixture_site, "documents/doc-memo/")
+    assert set(records) == {"bib", "ris", "json"}
+
+    library = bibtexparser.parse_string(records["bib"], append_middleware=[LatexDecodingMiddleware()])
+    assert not library.failed_blocks
+    (entry,) = library.entries
+    fields = {k: v.value for k, v in entry.fields_dict.items()}
+    assert entry.key == "doc-memo"
+    assert fields["title"] == title
+    assert fields["url"] == fixed_url
+    assert fields["date"] == revised and fields["year"] == revised[:4]
+    assert fields["howpublished"] == SITE_NAME
+    assert fields["author"] == EDITORS
+    raw = bibtexparser.parse_string(records["bib"]).entries[0].fields_dict["author"].value
+    assert raw == "{" + EDITORS + "}"  # braced: one corporate name, not "first last"
+    assert fields["version"] == read_version()
+
+    assert records["ris"].startswith("TY  - ELEC\n")
+    (ris,) = rispy.loads(records["ris"])
+    assert ris["type_of_reference"] == "ELEC"
+    assert ris["title"] == title
+    assert ris["urls"] == [fixed_url]
+    assert ris["date"] == revised.replace("-", "/") + "/"
+    assert ris["secondary_title"] == SITE_NAME
+    assert ris["authors"] == [EDITORS]
+
+    items = json.loads(records["json"])
+    Draft7Validator(CSL_SCHEMA).validate(items)
+    (item,) = items
+    assert item["title"] == title and item["URL"] == fixed_url
+    assert item["issued"]["date-parts"] == [[int(p) for p in revised.split("-")]]
+    assert item["container-title"] == SITE_NAME
+    assert item["author"] == [{"literal": EDITORS}]
+
+    # The formatted citations name title, site, version and URL (Chicago and MLA title-case the title).
+    for style in ("chicago", "apa", "mla"):
+        text = box.find(id=f"cite-{style}").get_text()
+        for expected in (title.lower(), SITE_NAME.lower(), fixed_url.lower()):
+            assert expected in text.lower(), (style, expected, text)
+    assert read_version() in box.find(id="cite-chicago").get_text()
+
+
+def test_every_csl_json_download_is_valid_csl(fixture_site, entities):
+    validator = Draft7Validator(CSL_SCHEMA)
+    for entity in entities:
+        items = json.loads(_records(fixture_site, entity.url_path)["json"])
+        assert not list(validator.iter_errors(items)), entity.id
+        assert items[0]["id"] == entity.id
+
+
+def test_csl_schema_check_can_fail():
+    bad = [{"id": "x", "type": "webpage", "title": "t", "issued": {"date-parts": [["1989", 6, 4, 1]]}}]
+    assert list(Draft7Validator(CSL_SCHEMA).iter_errors(bad))
+
+
+# Tags are refused by validation; what remains must still not break an attribute, a script or the text.
+HOSTILE = '"Quoted" \'single\' & &amp; 1 < 2 > 0 x </script <!- end'
+
+
+def test_values_are_escaped_in_head_and_cite_box(corpus_copy, tmp_path):
+    memo = corpus_copy / "documents" / "doc-memo.md"
+    text = memo.read_text().replace('title: "Memo on the meeting"', "title: " + json.dumps(HOSTILE))
+    memo.write_text(text.replace("summary: A fixture memo.", "summary: " + json.dumps("Summary with \"quotes\" & 3 < 4")))
+    site = build_corpus(corpus_copy, tmp_path)
+    raw = (site.site / "documents" / "doc-memo" / "index.html").read_text()
+    page = BeautifulSoup(raw, "lxml")
+    start = raw.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    json.loads(raw[start : raw.index("</script>", start)])  # the script element is not ended early
+    assert "</" not in raw[start : raw.index("</script>", start)]
+    assert _meta(page, "citation_title") == [HOSTILE]
+    assert _meta(page, "og:description", "property") == ['Summary with "quotes" & 3 < 4']
+    nodes = {n["@type"]: n for n in _json_ld(page)["@graph"]}
+    assert nodes["WebPage"]["name"] == HOSTILE
+    assert HOSTILE in page.find("section", id="cite-this-page").find(id="cite-apa").get_text()
+    (entry,) = bibtexparser.parse_string(
+        (site.site / "documents" / "doc-memo" / "doc-memo.bib").read_text(), append_middleware=[LatexDecodingMiddleware()]
+    ).entries
+    assert entry.fields_dict["title"].value == HOSTILE
+
+
+def test_versioned_release_cites_the_fixed_snapshot(corpus_copy, tmp_path):
+    release = Release(
+        site_name=SITE_NAME,
+        editors=EDITORS,
+        version="9.8.7",
+        canonical_base="https://archive.example.org/latest/",
+        version_base="https://archive.example.org/9.8.7/",
+        revised="2030-01-02",
+    )
+    site = build_corpus(corpus_copy, tmp_path, release=release)
+    page = site.html("documents/doc-memo/")
+    assert page.head.find("link", rel="canonical")["href"] == "https://archive.example.org/latest/documents/doc-memo/"
+    box = page.find("section", id="cite-this-page")
+    assert box.select_one("a.cite-fixed")["href"] == "https://archive.example.org/9.8.7/documents/doc-memo/"
+    assert "Version 9.8.7, last revised 2 January 2030" in box.select_one(".cite-version").get_text()
+    (item,) = json.loads((site.site / "documents" / "doc-memo" / "doc-memo.json").read_text())
+    assert item["URL"] == "https://archive.example.org/9.8.7/documents/doc-memo/"
+    assert item["issued"] == {"date-parts": [[2030, 1, 2]]} and item["version"] == "9.8.7"
+
+
+def test_page_shows_its_recorded_corrections(fixture_site):
+    box = fixture_site.html("documents/doc-memo/").find("section", id="cite-this-page")
+    corrections = box.select(".cite-corrections li")
+    assert len(corrections) == 1
+    assert corrections[0].time["datetime"] == "2024-03-02"
+    assert "dated 4 June 1989" in corrections[0].get_text()
+    other = fixture_site.html("documents/doc-later/").find("section", id="cite-this-page")
+    assert other.select(".cite-corrections") == []
+
+
+def test_templated_formatting_matches_citeproc_item_by_item(entities):
+    """The fast path (one citeproc run per shape) gives exactly what citeproc gives for each item."""
+    from archive import cite, csl
+    from archive.versioning import current_release
+
+    release = current_release(SITE_NAME, env={})
+    items = [cite.page_item(e, release, "2024-0%d-15" % (1 + i % 2)) for i, e in enumerate(entities)]
+    items[0]["title"] = 'Why? A "test" & <x> of the things: an on'
+    items[1]["title"] = "memo of the ministry on japan's position"
+    for style, _ in cite.FORMATTED:
+        fast = csl.format_similar(items, style)
+        for item in items:
+            assert fast[item["id"]] == csl.format_references([item], style)[item["id"]], (style, item["id"])

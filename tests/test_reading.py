@@ -1,0 +1,152 @@
+"""What the built fixture site gives a reader besides its pages, checked on the files with real parsers:
+the Content-Security-Policy, the Atom feed, the sitemap, edit links, external links, topics, breadcrumbs.
+(The browser tests in test_browser.py check the same site in Chromium.)"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+from conftest import FIXTURE_DOCS
+import yaml
+from lxml import etree
+
+from archive import feed
+from archive.loader import load
+from archive.model import FOLDERS
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _pages(site):
+    return sorted(site.rglob("*.html"))
+
+
+def _csp(soup) -> dict[str, list[str]]:
+    tag = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert tag is not None
+    return {d.split()[0]: d.split()[1:] for d in tag["content"].split(";") if d.strip()}
+
+
+def test_every_page_has_a_csp_allowing_only_its_own_inline_scripts(fixture_site):
+    pages = _pages(fixture_site.site)
+    assert len(pages) > 10
+    for path in pages:
+        raw = path.read_text(encoding="utf-8")
+        soup = BeautifulSoup(raw, "lxml")
+        policy = _csp(soup)
+        assert policy["default-src"] == ["'self'"] and policy["object-src"] == ["'none'"]
+        allowed = set(policy["script-src"])
+        assert "'unsafe-inline'" not in allowed and "'unsafe-eval'" not in allowed
+        assert all(s == "'self'" or s.startswith("'sha256-") for s in allowed)
+        for script in soup.find_all("script", src=False):
+            digest = base64.b64encode(hashlib.sha256(script.string.encode("utf-8")).digest()).decode()
+            assert f"'sha256-{digest}'" in allowed, f"{path}: inline script not allowed by the CSP"
+        # The policy is in <head>, after the charset, within the first 1024 bytes as a charset must be.
+        assert raw.index("<meta charset") < raw.index("Content-Security-Policy")
+        assert raw.lower().index("charset") < 1024
+
+
+def _entries(xml: bytes):
+    tree = etree.fromstring(xml)
+    assert tree.tag == f"{ATOM}feed"
+    return tree, tree.findall(f"{ATOM}entry")
+
+
+def test_feed_lists_every_page_and_every_changelog_entry(fixture_site):
+    tree, entries = _entries((fixture_site.site / "feed.xml").read_bytes())
+    corpus = load(FIXTURE_DOCS)
+    pages = [e for e in entries if e.find(f"{ATOM}category").get("term") == "page"]
+    links = [e.find(f"{ATOM}link").get("href") for e in pages]
+    expected = {f"http://127.0.0.1:8000/{e.url_path}" for e in corpus.entities}
+    assert set(links) == expected and len(links) == len(expected)
+    for entry in entries:  # every link is a page of the site
+        link = entry.find(f"{ATOM}link").get("href")
+        assert (fixture_site.site / urlsplit(link).path.lstrip("/") / "index.html").is_file(), link
+    # Pages are dated by their revision date from the generated open data (issue 4's archive.json).
+    archive = json.loads((fixture_site.site / "data" / "archive.json").read_text(encoding="utf-8"))
+    revised = {e["url"]: e["revised"] for e in archive["entities"]}
+    for entry in pages:
+        assert entry.find(f"{ATOM}updated").text[:10] == revised[entry.find(f"{ATOM}link").get("href")]
+    # Every dated changelog entry of the fixture (docs/changelog.md front matter) is in the feed.
+    changelog = yaml.safe_load((FIXTURE_DOCS / "changelog.md").read_text(encoding="utf-8").split("---")[1])["entries"]
+    logged = [(e.find(f"{ATOM}category").get("term"), e.find(f"{ATOM}updated").text[:10]) for e in entries if e not in pages]
+    assert sorted(logged) == sorted((c["kind"], c["date"]) for c in changelog)
+    memo = next(e for e in entries if e.find(f"{ATOM}category").get("term") == "correction")
+    assert memo.find(f"{ATOM}link").get("href") == "http://127.0.0.1:8000/documents/doc-memo/"
+    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert len({e.find(f"{ATOM}id").text for e in entries}) == len(entries)
+    assert tree.find(f"{ATOM}link[@rel='self']").get("href") == "http://127.0.0.1:8000/feed.xml"
+
+
+def test_feed_is_deterministic_and_needs_an_absolute_site_url(fixture_site):
+    fallback = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    entries = feed.page_entries(fixture_site.generated, fallback) + feed.changelog_entries(
+        FIXTURE_DOCS / "changelog.md", fixture_site.generated
+    )
+    first = feed.build(entries, "https://example.org/archive/", "Archive", "Test.")
+    assert feed.build(list(reversed(entries)), "https://example.org/archive/", "Archive", "Test.") == first
+    _, parsed = _entries(first)
+    assert all(e.find(f"{ATOM}id").text.startswith("https://example.org/archive/") for e in parsed)
+    try:
+        feed.build(entries, "/relative/", "Archive", "Test.")
+    except feed.FeedError as exc:
+        assert "SITE_URL" in str(exc)
+    else:
+        raise AssertionError("a relative site_url was accepted")
+
+
+def test_sitemap_lists_every_page(fixture_site):
+    tree = etree.fromstring((fixture_site.site / "sitemap.xml").read_bytes())
+    locs = {el.text for el in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    for entity in load(FIXTURE_DOCS).entities:
+        assert f"http://127.0.0.1:8000/{entity.url_path}" in locs
+    assert "http://127.0.0.1:8000/timeline/" in locs
+
+
+def test_external_links_are_marked_and_internal_ones_are_not(fixture_site):
+    for path in _pages(fixture_site.site):
+        article = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").find("article")
+        for a in article.find_all("a", href=True) if article else []:
+            external = urlsplit(urljoin("http://127.0.0.1:8000/x/", a["href"])).hostname != "127.0.0.1"
+            marked = "external" in (a.get("class") or [])
+            assert marked == external, f"{path}: {a}"
+            if external:
+                assert "noopener" in a["rel"] and "(external site)" in a.get_text()
+
+
+def test_edit_link_opens_the_authored_file(tmp_path):
+    from conftest import build_corpus
+
+    built = build_corpus(FIXTURE_DOCS, tmp_path, repo_url="https://github.com/example/archive")
+    for entity in built.result.corpus.entities:
+        edit = built.html(entity.url_path).find("a", rel="edit")
+        assert edit["href"] == f"https://github.com/example/archive/edit/main/{entity.path}"
+        assert entity.path.endswith(f"{FOLDERS[entity.type]}/{entity.id}.md") and (FIXTURE_DOCS.parent / entity.path).is_file()
+    for generated in ("", "timeline/", "documents/", "tags/"):
+        assert built.html(generated).find("a", rel="edit") is None
+    # The repository link is a plain link: Material's version would call the forge's API.
+    source = built.html("").find("a", class_="md-source")
+    assert source["href"] == "https://github.com/example/archive" and not source.get("data-md-component")
+
+
+def test_topics_page_lists_tagged_pages(fixture_site):
+    topics = fixture_site.html("tags/")
+    text = topics.find("article").get_text()
+    tagged = [e for e in load(FIXTURE_DOCS).entities if e.get("tags")]
+    assert tagged
+    for entity in tagged:
+        for tag in entity.get("tags"):
+            assert tag in text
+        assert topics.find("a", href=lambda h: h and h.rstrip("/").endswith(entity.id)) is not None
+
+
+def test_entity_pages_have_breadcrumbs_to_their_index(fixture_site):
+    crumbs = fixture_site.html("documents/doc-memo/").select("nav.md-path a")
+    assert [a.get_text(strip=True) for a in crumbs] == ["Home", "Documents"]
+    assert crumbs[1]["href"] == "../"

@@ -1,0 +1,125 @@
+"""Versions: CITATION.cff (validated by cffconvert), revision dates, versioned URLs, and a real mike deploy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import FIXTURE_DOCS, ROOT
+
+from archive.generate import generate
+from archive.loader import load
+from archive.versioning import CITATION_CFF, current_release, read_version, revision_dates
+
+CFFCONVERT = ROOT / ".venv-cff" / "bin" / "cffconvert"
+
+
+def _cffconvert(path: Path) -> subprocess.CompletedProcess:
+    assert CFFCONVERT.is_file(), "the CITATION.cff validator is missing: `make test` installs it into .venv-cff"
+    return subprocess.run([str(CFFCONVERT), "--validate", "-i", str(path)], capture_output=True, text=True)
+
+
+def test_citation_cff_is_valid_and_cites_the_website():
+    done = _cffconvert(CITATION_CFF)
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = yaml.safe_load(CITATION_CFF.read_text())
+    assert data["type"] == "dataset"
+    assert data["preferred-citation"]["type"] == "website"
+    assert data["preferred-citation"]["version"] == data["version"] == read_version()
+
+
+def test_cffconvert_rejects_a_broken_citation_cff(tmp_path):
+    broken = tmp_path / "CITATION.cff"
+    broken.write_text(CITATION_CFF.read_text().replace("type: dataset", "type: data-set"))
+    assert _cffconvert(broken).returncode != 0
+
+
+def test_release_from_environment():
+    local = current_release("Site", env={})
+    assert local.version == read_version()
+    assert local.canonical("documents/x/") == local.fixed("documents/x/") == "http://127.0.0.1:8000/documents/x/"
+    assert local.revised is None
+    deployed = current_release("Site", env={"SITE_URL": "https://o.github.io/r", "SITE_VERSIONED": "1", "SOURCE_DATE_EPOCH": "1700000000"})
+    assert deployed.canonical("documents/x/") == "https://o.github.io/r/latest/documents/x/"
+    assert deployed.fixed("documents/x/") == f"https://o.github.io/r/{read_version()}/documents/x/"
+    assert deployed.revised == "2023-11-14"
+
+
+def test_revision_dates_from_git_then_mtime(corpus_copy):
+    corpus = load(FIXTURE_DOCS)
+    dates = revision_dates(FIXTURE_DOCS, corpus.entities)
+    for entity in corpus.entities:
+        path = FIXTURE_DOCS / entity.md_path
+        dirty = subprocess.run(["git", "status", "--porcelain", str(path)], capture_output=True, text=True, cwd=ROOT).stdout
+        if not dirty:
+            last = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(path)], capture_output=True, text=True, cwd=ROOT)
+            assert dates[entity.id] == last.stdout.strip(), entity.id
+    # Outside git (a copy): the file's modification time.
+    copy = load(corpus_copy)
+    stamp = dt.datetime(2001, 2, 3, 12, tzinfo=dt.timezone.utc).timestamp()
+    os.utime(corpus_copy / "documents" / "doc-memo.md", (stamp, stamp))
+    assert revision_dates(corpus_copy, copy.entities)["doc-memo"] == "2001-02-03"
+    assert set(revision_dates(corpus_copy, copy.entities, override="2020-12-23").values()) == {"2020-12-23"}
+
+
+@pytest.fixture
+def pages_repo(tmp_path):
+    """An empty git repository to deploy into, with a MkDocs config that builds the fixture tree."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "SITE_URL": "https://archive.example.org/", "SITE_VERSIONED": "1",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "init"], cwd=repo, check=True, env=env)
+    (repo / "mkdocs.yml").write_text(
+        yaml.safe_dump(
+            {
+                "INHERIT": str(ROOT / "mkdocs.yml"),
+                "docs_dir": str(tmp_path / "generated"),
+                "theme": {"name": "material", "custom_dir": str(ROOT / "docs" / "overrides")},
+                "hooks": [str(ROOT / "scripts" / "mkdocs_citable.py")],
+                "watch": [],
+                "nav": [{"Home": "index.md"}],
+            }
+        )
+    )
+    return repo, env
+
+
+def _deploy(repo, env, tmp_path, version: str):
+    docs = tmp_path / f"docs-{version}"
+    shutil.copytree(FIXTURE_DOCS, docs, dirs_exist_ok=True)
+    cff = tmp_path / "CITATION.cff"
+    cff.write_text(CITATION_CFF.read_text().replace(f"version: {read_version()}", f"version: {version}"))
+    release = current_release("Japan 1989 Diplomatic Records Archive", env={**env, "SOURCE_DATE_EPOCH": "1700000000"}, cff=cff)
+    generate(docs, tmp_path / "generated", release=release)
+    mike = Path(sys.executable).parent / "mike"
+    done = subprocess.run([str(mike), "deploy", "--update-aliases", version, "latest"], cwd=repo, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def _show(repo, path: str) -> str:
+    return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def test_mike_publishes_fixed_versions_and_a_latest_alias(pages_repo, tmp_path):
+    repo, env = pages_repo
+    _deploy(repo, env, tmp_path, "0.1.0")
+    first = _show(repo, "0.1.0/documents/doc-memo/index.html")
+    _deploy(repo, env, tmp_path, "0.2.0")
+    assert _show(repo, "0.1.0/documents/doc-memo/index.html") == first  # the snapshot stays as it was
+    versions = {v["version"]: v["aliases"] for v in json.loads(_show(repo, "versions.json"))}
+    assert versions == {"0.2.0": ["latest"], "0.1.0": []}
+    latest = _show(repo, "latest/documents/doc-memo/index.html")
+    assert 'href="https://archive.example.org/0.2.0/documents/doc-memo/">Cite this version' in latest
+    assert '<link rel="canonical" href="https://archive.example.org/latest/documents/doc-memo/">' in latest
+    assert 'href="https://archive.example.org/0.1.0/documents/doc-memo/">Cite this version' in first
+    assert "Version <strong>0.1.0</strong>" in first
