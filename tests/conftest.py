@@ -54,23 +54,17 @@ def build_corpus(docs: Path, workdir: Path, nav=None, release=None, **overrides)
     return BuiltSite(docs, generated, site, result)
 
 
-def copy_corpus(target: Path) -> Path:
-    """The fixture corpus plus the site's own static assets (stylesheet, scripts), as docs/ would hold them."""
-    shutil.copytree(FIXTURE_DOCS, target)
-    shutil.copytree(ROOT / "docs" / "assets", target / "assets")
-    return target
-
-
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory) -> BuiltSite:
-    work = tmp_path_factory.mktemp("fixture-build")
-    return build_corpus(copy_corpus(work / "docs"), work)
+    return build_corpus(FIXTURE_DOCS, tmp_path_factory.mktemp("fixture-build"))
 
 
 @pytest.fixture
 def corpus_copy(tmp_path) -> Path:
     """A writable copy of the fixture corpus, for tests that break it on purpose."""
-    return copy_corpus(tmp_path / "docs")
+    target = tmp_path / "docs"
+    shutil.copytree(FIXTURE_DOCS, target)
+    return target
 
 
 @pytest.fixture(scope="session")

@@ -31,10 +31,13 @@ HOSTILE = {
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from conftest import copy_corpus
+    import shutil
+
+    from conftest import FIXTURE_DOCS
 
     work = tmp_path_factory.mktemp("hostile")
-    docs = copy_corpus(work / "docs")
+    docs = work / "docs"
+    shutil.copytree(FIXTURE_DOCS, docs)
     for (rel, old), new in HOSTILE.items():
         path = docs / rel
         text = path.read_text(encoding="utf-8")

@@ -27,10 +27,7 @@ def test_real_site_has_no_broken_links(real_site, tmp_path):
 
 def test_synthetic_site_with_the_real_config_has_no_broken_links(tmp_path):
     """A synthetic corpus in the real format, built with the real mkdocs.yml and its nav."""
-    import shutil
-
     docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
     write_corpus(docs, documents=20, seed=6)
     generate(docs, tmp_path / "generated")
     publish(ROOT / "mkdocs.yml", tmp_path / "generated", tmp_path / "site")  # the real nav, not the fixture's

@@ -3,7 +3,7 @@
 Material's own search ships one lunr index of every page (tens of MB at 10,000 documents) that
 the browser downloads before the first result. Pagefind splits the index into small chunks and
 fragments; the site's header search box (Material's UI, unchanged) talks to a small web worker,
-docs/assets/javascripts/search-worker.js, that queries Pagefind instead of lunr.
+docs/overrides/assets/javascripts/search-worker.js, that queries Pagefind instead of lunr.
 
 The index is built with Japanese segmentation (Pagefind's extended binary, `--force-language ja`)
 because the records are bilingual: English words are still split on spaces and matched by
