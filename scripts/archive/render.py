@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from functools import lru_cache
 
 import yaml
 
@@ -23,7 +24,12 @@ def esc(text: object) -> str:
 
 def rel(from_md: str, to_md: str) -> str:
     """Relative link between two generated Markdown files (MkDocs turns these into URLs and checks them)."""
-    return posixpath.relpath(to_md, posixpath.dirname(from_md) or ".")
+    return _relpath(to_md, posixpath.dirname(from_md) or ".")
+
+
+# Pages link to each other tens of thousands of times per build from a handful of folders:
+# posixpath.relpath was a fifth of the generation time, so its answers are kept.
+_relpath = lru_cache(maxsize=1 << 16)(posixpath.relpath)
 
 
 def link(from_md: str, target: Entity, text: str | None = None) -> str:
@@ -47,7 +53,12 @@ def sort_key(entity: Entity) -> tuple:
 
 
 def front_matter(values: dict) -> str:
-    return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
+    # libyaml's emitter where available: the pure-Python one was a fifth of the generation time.
+    dumped = yaml.dump(values, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=10_000)
+    return "---\n" + dumped + "---\n\n"
+
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class PageWriter:

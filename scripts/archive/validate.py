@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from jsonschema import Draft202012Validator
+import fastjsonschema
 
 from . import dates, markup
 from .errors import ContentError
@@ -17,7 +17,8 @@ from .model import FOLDERS, TYPES, field, fields_for, json_schema
 # Pages whose every prose paragraph must cite a source.
 CITED_PARAGRAPH_TYPES = ("document", "event", "person", "organization")
 MUST_CITE_TYPES = ("document", "event")
-_validators: dict[str, Draft202012Validator] = {}
+_validators: dict = {}  # type -> jsonschema validator, imported only when a page fails the fast check
+_fast_checks: dict[str, object] = {}
 
 
 def validate(corpus: Corpus) -> list[ContentError]:
@@ -98,13 +99,28 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
     return known
 
 
-def _validator(type_name: str) -> Draft202012Validator:
+def _validator(type_name: str):
+    from jsonschema import Draft202012Validator
+
     if type_name not in _validators:
         _validators[type_name] = Draft202012Validator(json_schema(type_name))
     return _validators[type_name]
 
 
+def _is_valid(entity: Entity) -> bool:
+    """Fast yes/no from a compiled schema; jsonschema then explains only the pages that fail."""
+    if entity.type not in _fast_checks:
+        _fast_checks[entity.type] = fastjsonschema.compile(json_schema(entity.type))
+    try:
+        _fast_checks[entity.type](entity.data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def _schema_errors(entity: Entity) -> list[ContentError]:
+    if _is_valid(entity):
+        return []
     out = []
     for error in _validator(entity.type).iter_errors(entity.data):
         path = tuple(error.absolute_path)
@@ -268,7 +284,8 @@ def _body_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentError]
             out.append(ContentError(entity.path, line, f"nested more than {markup.MAX_NESTING} levels deep"))
             continue
         out.extend(_text_errors(entity, text, line, known))
-        cited = cited or bool(markup.citations_in(text, line)[0])
+        if not cited:
+            cited = bool(markup.citations_in(text, line)[0])
     # Front-matter prose: discrepancy texts and the summary.
     for i, item in enumerate(entity.get("discrepancies") or []):
         if not isinstance(item, dict):

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""`make bench`: our pipeline against a bare `mkdocs build` over the same Markdown, at 1,000 and 10,000 documents.
+
+For each size a synthetic corpus (archive/synth.py) is written, then:
+- ours: `scripts/build.py site` (check + generate + MkDocs with our theme overrides, hooks and search
+  index) into a fresh site;
+- bare: `mkdocs build` of the Markdown tree ours generated, with Material, the same Markdown
+  extensions, theme features and nav, but none of our additions (no hooks, no theme overrides, no
+  extra CSS/JS, no post-processing), and Material's default search plugin.
+Feeding bare the generated tree (not the authored one) is what makes the ratio fair: the authored
+pages are not valid MkDocs input on their own (citations and [[id]] links would render as text
+and the index, timeline and bibliography pages would be missing), so bare would render less. The
+ratio therefore measures exactly what our generation and enrichment add on top of MkDocs's
+own rendering of the same pages.
+
+Each build runs in a child process; its peak memory comes from os.wait4 (the child's and its
+waited-for descendants' maximum resident set size). Timings on a shared machine are noisy: the
+table says how many runs each figure is the median of.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from archive import search  # noqa: E402
+from archive.synth import write_corpus  # noqa: E402
+
+PY = sys.executable
+
+
+def run(cmd: list[str], **kwargs) -> tuple[float, int]:
+    """Run a child to completion; (seconds, peak RSS in bytes). Raises if it fails."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs)
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.stderr.write(output.decode("utf-8", "replace")[-4000:])
+        raise SystemExit(f"bench: {' '.join(cmd[:4])} ... failed")
+    return seconds, usage.ru_maxrss * 1024
+
+
+class _EnvLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's `!ENV [NAME, default]` as its default."""
+
+
+_EnvLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+
+
+def bare_config(work: Path, generated: Path, site: Path) -> Path:
+    """Our mkdocs.yml without our additions: hooks, theme overrides, extra CSS/JS and plugin settings."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvLoader)
+    for key in ("hooks", "extra_css", "extra_javascript", "watch", "plugins", "extra"):
+        config.pop(key, None)
+    config["theme"].pop("custom_dir", None)
+    config.update(docs_dir=str(generated), site_dir=str(site))
+    path = work / "bare-mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def html_pages(site: Path) -> list[Path]:
+    return [p for p in site.rglob("index.html") if p.parent != site / "search"]
+
+
+def median_document_kb(site: Path) -> float:
+    sizes = [p.stat().st_size for p in (site / "documents").glob("*/index.html")]
+    return statistics.median(sizes) / 1024
+
+
+def bench_size(documents: int, work: Path, runs: int) -> dict:
+    docs, generated = work / "docs", work / "generated"
+    write_corpus(docs, documents)  # nothing else from docs/: its URL manifest and changelog describe the real record
+    ours_site, bare_site = work / "site-ours", work / "site-bare"
+    build = [PY, str(ROOT / "scripts" / "build.py")]
+    check_times = [run(build + ["check", "--docs", str(docs)])[0] for _ in range(3)]
+    ours, bare = [], []
+    for _ in range(runs):
+        shutil.rmtree(ours_site, ignore_errors=True)
+        shutil.rmtree(generated, ignore_errors=True)
+        ours.append(run(build + ["site", "--docs", str(docs), "--out", str(generated), "--site", str(ours_site)]))
+        shutil.rmtree(bare_site, ignore_errors=True)
+        config = bare_config(work, generated, bare_site)
+        bare.append(run([PY, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=work))
+    ours_s, bare_s = statistics.median(t for t, _ in ours), statistics.median(t for t, _ in bare)
+    pages = len(html_pages(ours_site))
+    first_result = search.first_result_bytes(ours_site)
+    return {
+        "documents": documents,
+        "pages": pages,
+        "check_s": statistics.median(check_times),
+        "ours_s": ours_s,
+        "bare_s": bare_s,
+        "ratio": ours_s / bare_s,
+        "ours_ms_page": 1000 * ours_s / pages,
+        "bare_ms_page": 1000 * bare_s / len(html_pages(bare_site)),
+        "ours_mb": max(m for _, m in ours) / 2**20,
+        "bare_mb": max(m for _, m in bare) / 2**20,
+        "ours_doc_kb": median_document_kb(ours_site),
+        "bare_doc_kb": median_document_kb(bare_site),
+        "ours_index": search.index_bytes(ours_site),
+        "first_result": first_result,
+        "bare_index": (bare_site / "search" / "search_index.json").stat().st_size,
+    }
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} CPUs ({cpu}), {mem / 2**20:.0f} GB RAM, Python {platform.python_version()}"
+
+
+def table(rows: list[dict], runs: int) -> str:
+    mb = lambda n: f"{n / 2**20:.2f} MB"  # noqa: E731
+    lines = [
+        f"Machine: {machine()}. Build times are the median of {runs} run(s); check time the median of 3.",
+        "",
+        "| documents | pages | ours s | bare s | ratio | ours ms/page | bare ms/page | peak MB ours/bare "
+        "| doc page KB ours/bare | search: first result / whole index (ours) | bare lunr index | check s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['documents']:,} | {r['pages']:,} | {r['ours_s']:.1f} | {r['bare_s']:.1f} | {r['ratio']:.2f} "
+            f"| {r['ours_ms_page']:.1f} | {r['bare_ms_page']:.1f} | {r['ours_mb']:.0f} / {r['bare_mb']:.0f} "
+            f"| {r['ours_doc_kb']:.1f} / {r['bare_doc_kb']:.1f} | {mb(r['first_result'])} / {mb(r['ours_index'])} "
+            f"| {mb(r['bare_index'])} | {r['check_s']:.2f} |"
+        )
+    if len(rows) > 1:
+        a, b = rows[0], rows[-1]
+        growth = (b["ours_s"] / a["ours_s"]) / (b["documents"] / a["documents"])
+        lines += ["", f"Growth from {a['documents']:,} to {b['documents']:,} documents: time x{b['ours_s'] / a['ours_s']:.1f} "
+                  f"for x{b['documents'] / a['documents']:.0f} documents (1.00 = linear: {growth:.2f})."]
+    lines += ["", "Targets: ratio <= 1.15, linear growth, document pages <= 40 KB, check <= 1 s at 1,000 documents, "
+              "search download before the first result < 1 MB."]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=1, help="builds per size (the median is reported)")
+    parser.add_argument("--keep", type=Path, help="keep the work trees under this folder")
+    args = parser.parse_args()
+    rows = []
+    base = args.keep or Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    try:
+        for size in args.sizes:
+            work = base / f"n{size}"
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            rows.append(bench_size(size, work, args.runs))
+            print(table(rows[-1:], args.runs).split("\n\n")[1].splitlines()[-1], flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    print()
+    print(table(rows, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

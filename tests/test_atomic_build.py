@@ -1,0 +1,70 @@
+"""A failed `build.py site` leaves the previous site/ exactly as it was, whatever fails."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT
+
+from archive.cli import main
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml, ignoring its !ENV values."""
+
+
+_Loader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def tree_hash(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def config(tmp_path: Path, nav: list, name: str) -> Path:
+    """mkdocs.yml with another nav (MkDocs's INHERIT); theme and hook paths made absolute."""
+    path = tmp_path / f"{name}.yml"
+    path.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
+        + yaml.safe_dump({"nav": nav, "theme": {"custom_dir": str(ROOT / "docs" / "overrides")},
+                          "hooks": [str(ROOT / "scripts" / "mkdocs_hooks.py")], "watch": []}),
+        encoding="utf-8",
+    )
+    return path
+
+
+def site_args(docs: Path, tmp_path: Path, config_file: Path) -> list[str]:
+    return ["site", "--docs", str(docs), "--out", str(tmp_path / "generated"), "--site", str(tmp_path / "site"),
+            "--config", str(config_file)]
+
+
+def test_content_error_and_mkdocs_failure_leave_site_untouched(corpus_copy, tmp_path, capsys):
+    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)["nav"]
+    good = config(tmp_path, nav, "good")
+    assert main(site_args(corpus_copy, tmp_path, good)) == 0
+    before = tree_hash(tmp_path / "site")
+    assert "documents/doc-memo/index.html" in before and "pagefind/pagefind.js" in before
+
+    # 1. A content error: nothing is generated or rendered.
+    memo = corpus_copy / "documents" / "doc-memo.md"
+    text = memo.read_text(encoding="utf-8")
+    memo.write_text(text.replace('date: "1989-06-04"', 'date: "1989-02-30"'), encoding="utf-8")
+    assert main(site_args(corpus_copy, tmp_path, good)) == 1
+    assert "is not a real date" in capsys.readouterr().err
+    assert tree_hash(tmp_path / "site") == before
+
+    # 2. Valid content, but MkDocs fails (strict mode: the nav names a page that does not exist)
+    #    after the generated tree has changed.
+    memo.write_text(text.replace("The memo records", "The memo, revised, records"), encoding="utf-8")
+    broken = config(tmp_path, nav + [{"Missing": "no-such-page.md"}], "broken")
+    assert main(site_args(corpus_copy, tmp_path, broken)) == 1
+    assert "mkdocs build failed" in capsys.readouterr().err
+    assert tree_hash(tmp_path / "site") == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith((".site-staging-", ".site-old-"))]
+    assert leftovers == []
+
+    # And the same change with a working configuration is published.
+    assert main(site_args(corpus_copy, tmp_path, good)) == 0
+    assert tree_hash(tmp_path / "site") != before
