@@ -147,19 +147,19 @@ def write(site_dir: Path, generated: Path, site_url: str, site_name: str, descri
     return target
 
 
-def reference_date(repo_dir: Path) -> dt.datetime:
+def reference_date(config_file: Path) -> dt.datetime:
     """Date of the commit being built (stable for a given commit); outside git, SOURCE_DATE_EPOCH
-    or, failing that, the modification time of mkdocs.yml."""
+    or, failing that, the modification time of the MkDocs configuration file."""
     import os
     import subprocess
 
     try:
-        out = subprocess.run(["git", "-C", str(repo_dir), "log", "-1", "--format=%cI"],
+        out = subprocess.run(["git", "-C", str(config_file.parent), "log", "-1", "--format=%cI"],
                              capture_output=True, text=True, timeout=30).stdout.strip()
         if out:
             return dt.datetime.fromisoformat(out)
     except (OSError, subprocess.SubprocessError):
         pass
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else int((repo_dir / "mkdocs.yml").stat().st_mtime)
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(config_file.stat().st_mtime)
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)

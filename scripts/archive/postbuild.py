@@ -23,7 +23,7 @@ def finish(site_dir: Path, config, generated: Path, docs: Path) -> None:
             site_url=config["site_url"] or "",
             site_name=config["site_name"],
             description=config["site_description"] or "",
-            fallback=feed.reference_date(Path(config["config_file_path"]).parent),
+            fallback=feed.reference_date(Path(config["config_file_path"])),
             changelog=docs / "changelog.md",
         )
         csp.apply(site_dir)
