@@ -71,3 +71,16 @@ def corpus_copy(tmp_path) -> Path:
 def real_site(tmp_path_factory) -> BuiltSite:
     """The real record under docs/, built as `make site` builds it."""
     return build_corpus(ROOT / "docs", tmp_path_factory.mktemp("real-build"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test (Playwright's sync API allows one instance per process)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -25,7 +25,8 @@ def tree_hash(root: Path) -> dict[str, str]:
 
 def config(tmp_path: Path, nav: list, name: str) -> Path:
     """mkdocs.yml with another nav (MkDocs's INHERIT); theme and hook paths made absolute."""
-    path = tmp_path / f"{name}.yml"
+    (tmp_path / name).mkdir()
+    path = tmp_path / name / "mkdocs.yml"  # the feed dates itself from the config's mkdocs.yml
     path.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
         + yaml.safe_dump({"nav": nav, "theme": {"custom_dir": str(ROOT / "docs" / "overrides")},

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import DESKTOP, PHONE, REPO_URL, SiteServer, launch, new_context, watch
+from browser import DESKTOP, PHONE, REPO_URL, SiteServer, new_context, watch
 from conftest import FIXTURE_DOCS, ROOT, build_corpus
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from archive.loader import load
 
@@ -50,14 +50,6 @@ def served(tmp_path_factory):
     server.start(built.site)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

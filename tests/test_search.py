@@ -10,20 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from browser import new_context, watch
+from playwright.sync_api import expect
 
 from linkcheck import served
-
-CHROMIUM = "/usr/bin/chromium"
 SEARCH_FILES = re.compile(r"/(pagefind/|search/search_index\.json|assets/javascripts/search-)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize(
@@ -38,11 +29,10 @@ def browser():
 )
 def test_header_search_finds_english_and_japanese(browser, fixture_site, query, target, heading):
     with served(fixture_site.site) as base:
-        page = browser.new_page()
-        errors, outside, search_bytes = [], [], []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((base, "data:", "blob:")) else None)
+        context = new_context(browser)
+        page = context.new_page()
+        visit = watch(page, base)
+        search_bytes = []
         page.on("response", lambda r: search_bytes.append(len(r.body())) if SEARCH_FILES.search(r.url) else None)
         page.goto(base)
         page.keyboard.press("/")  # Material's shortcut to the search box
@@ -56,16 +46,17 @@ def test_header_search_finds_english_and_japanese(browser, fixture_site, query, 
         hit.click()
         expect(page).to_have_url(re.compile(re.escape(target) + r"(\?[^#]*)?(#.*)?$"))
         expect(page.locator("article.md-content__inner h1")).to_contain_text(heading)
-        assert errors == [] and outside == []
+        assert visit.errors == [] and visit.outside == []
         # What search cost this reader: Pagefind's loader, WebAssembly, metadata, chunks, fragments.
         assert 0 < sum(search_bytes) < 1_000_000
-        page.close()
+        context.close()
 
 
 def test_search_results_show_page_text_as_text(browser, fixture_site):
     """Titles and excerpts come from the built pages; markup in them is not interpreted."""
     with served(fixture_site.site) as base:
-        page = browser.new_page()
+        context = new_context(browser)
+        page = context.new_page()
         page.goto(base)
         page.keyboard.press("/")
         box = page.locator("input.md-search__input")
@@ -75,7 +66,7 @@ def test_search_results_show_page_text_as_text(browser, fixture_site):
         expect(first).to_be_visible(timeout=15_000)
         assert first.locator("script, img, iframe").count() == 0
         assert first.locator("mark").count() >= 1  # the match is highlighted
-        page.close()
+        context.close()
 
 
 def test_index_holds_the_record_not_the_listings(fixture_site):

@@ -305,6 +305,10 @@ def _body_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentError]
                 out.append(ContentError(entity.path, entity.line(key), f"{key}: raw HTML {tag[:40]!r} is not allowed"))
             if key == "summary" and markup.CITATION_RE.search(value):
                 out.append(ContentError(entity.path, entity.line(key), "summary: no citations here; cite in the body"))
+    for i, tag in enumerate(entity.get("tags") or []):
+        # Topic labels are printed as they are by Material's tags and the print page: no markup at all.
+        if isinstance(tag, str) and ("<" in tag or ">" in tag):
+            out.append(ContentError(entity.path, entity.line("tags", i), f"tags: {tag[:40]!r} may not contain < or >"))
     if entity.type in MUST_CITE_TYPES and not cited:
         out.append(ContentError(entity.path, entity.body_line, f"{article(entity.type)} {entity.type} page must cite at least one source in its body"))
     if entity.type in CITED_PARAGRAPH_TYPES:
