@@ -56,10 +56,12 @@ def run(cmd: list[str], **kwargs) -> tuple[float, int]:
 
 
 class _EnvLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml's `!ENV [NAME, default]` as its default."""
+    """Reads mkdocs.yml's `!ENV [NAME, default]` as its default (`!ENV NAME` as unset)."""
 
 
-_EnvLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+_EnvLoader.add_constructor(
+    "!ENV", lambda loader, node: loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None
+)
 
 
 def bare_config(work: Path, generated: Path, site: Path) -> Path:

@@ -19,9 +19,18 @@ import re
 from pathlib import Path
 
 _INSERT_AFTER = (re.compile(r"<meta\s+charset=[^>]*>", re.I), re.compile(r"<head\b[^>]*>", re.I))
-# Inline <script> elements (no src attribute). Non-JavaScript types (Material's JSON config) are
-# hashed too: harmless, and it keeps the rule simple.
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)[^>]*>(.*?)</script>", re.S | re.I)
+# Inline <script> elements (no src attribute) that a browser runs. Data blocks (Material's JSON
+# config, each page's JSON-LD) are never executed, so script-src does not apply to them; hashing them
+# made every page carry one hash per page of the site (77 KB per page at 1,000 documents: O(n²)).
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)([^>]*)>(.*?)</script>", re.S | re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
+_JAVASCRIPT_TYPES = ("", "text/javascript", "application/javascript", "module")
+
+
+def runs(attributes: str) -> bool:
+    """Whether a <script> with these attributes is executed (no type, a JavaScript type or a module)."""
+    match = _TYPE.search(attributes)
+    return (match.group(1).lower() if match else "") in _JAVASCRIPT_TYPES
 
 # Everything from this origin; nothing from anywhere else. Inline style attributes are allowed:
 # Material and the timeline set them, and CSS cannot run script.
@@ -46,7 +55,9 @@ def script_hashes(pages: list[str]) -> list[str]:
     """Sorted CSP source expressions ('sha256-...') of every distinct inline script in `pages`."""
     hashes = set()
     for text in pages:
-        for body in _INLINE_SCRIPT.findall(text):
+        for attributes, body in _INLINE_SCRIPT.findall(text):
+            if not runs(attributes):
+                continue
             digest = hashlib.sha256(body.encode("utf-8")).digest()
             hashes.add(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")
     return sorted(hashes)
