@@ -8,8 +8,9 @@
   and Material's search plugin stays only for its header search box, fed by our worker. Mark
   what Pagefind indexes.
 
-Reading (issue 5): it also adds our Markdown extension, hands the print page its pages, and finishes
-every build (Atom feed, Content-Security-Policy). These live here rather than in archive/site.py so
+Reading (issue 5): it also adds our Markdown extension, collects every page's content for the page
+that prints the whole record (archive/printpage.py), and finishes every build (print page, Atom feed,
+Content-Security-Policy). These live here rather than in archive/site.py so
 that every way of building (make site, mkdocs serve, mike deploy) gets them; the hook is loaded by
 path, so scripts/ need not be on the import path of whatever runs MkDocs.
 """
@@ -29,6 +30,8 @@ from archive.search import SearchIndexFailed, index_site, mark_for_index  # noqa
 
 ROOT = Path(__file__).resolve().parent.parent
 _serving = False
+_printed: dict = {}  # src_uri -> printpage.Printed, filled as MkDocs renders each page
+_print_order: list = []  # [(section title, [src_uri])], set once every page's Markdown is read
 
 
 def on_startup(command, dirty):
@@ -44,6 +47,7 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    _printed.clear()  # serve rebuilds in the same process
     if not _serving:
         return
     try:
@@ -62,39 +66,32 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
+    from archive.printpage import Printed
+
+    _printed[page.file.src_uri] = Printed(page.url, page.title or "", html)
     return mark_for_index(html, page.meta)
 
 
 def on_env(env, config, files):
-    """Hand the print-site plugin every page of the record in reading order (not only the small nav).
+    """The print page's order: each type in reading order, as its generated index lists it (archive/printorder.py).
 
-    Runs after every page's Markdown is read and before the plugin combines them in on_post_build.
+    Runs after every page's Markdown is read and rendered (on_page_content), before templates.
     """
-    from mkdocs.structure.nav import Section
-
     from archive.printorder import sections
 
-    plugin = config.plugins.get("print-site")
-    if plugin is None or not plugin.config.get("enabled"):
-        return env
-    pages = {f.src_uri: f.page for f in files.documentation_pages() if f.page is not None}
-    indexes = {uri.split("/")[0]: page.markdown or "" for uri, page in pages.items() if uri.endswith("/index.md")}
-    items = [pages["index.md"]] if "index.md" in pages else []
-    for title, paths in sections(indexes):
-        items.append(Section(title, [pages[p] for p in paths if p in pages]))
-    plugin.renderer.items = items
+    indexes = {f.src_uri.split("/")[0]: f.page.markdown or "" for f in files.documentation_pages()
+               if f.page is not None and f.src_uri.endswith("/index.md")}
+    _print_order[:] = sections(indexes)
     return env
 
 
 def on_post_build(config):
-    """Feed, CSP and search index, written into the freshly built site (still the staging dir under `make site`)."""
+    """Print page, feed, CSP and search index, written into the freshly built site (still the staging dir under `make site`)."""
     from archive.postbuild import PostBuildError, finish
 
+    printed = [(title, [_printed[uri] for uri in uris if uri in _printed]) for title, uris in _print_order]
     try:
-        finish(Path(config["site_dir"]), config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")))
-    except PostBuildError as exc:
-        raise PluginError(str(exc)) from None
-    try:
+        finish(Path(config["site_dir"]), config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")), printed)
         index_site(Path(config["site_dir"]))  # search, once every page is written (archive/search.py)
-    except SearchIndexFailed as exc:
+    except (PostBuildError, SearchIndexFailed) as exc:
         raise PluginError(str(exc)) from None

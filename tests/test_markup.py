@@ -44,3 +44,20 @@ def test_raw_html():
     assert markup.raw_html("a <script>x</script> b") == ["<script>", "</script>"]
     assert markup.raw_html("an autolink <https://example.org> and `<b>code</b>`") == []
     assert markup.raw_html("a <!-- comment -->") == ["<!--"]
+
+
+def test_print_page_rewrites_ids_and_links_of_a_page():
+    from archive.printpage import Printed, rewrite
+
+    anchors = {"documents/a": "documents-a", "events/b": "events-b"}
+    html = (
+        '<h1 id="title">T</h1><p><a href="../../events/b/#when">b</a> <a href="#fn:1">1</a> '
+        '<a href="../">index</a> <a href="../../">home</a> <a href="https://example.org/x">x</a> '
+        '<a href="../../data/archive.json">data</a> <img src="../../assets/i.png"></p><h2 id="s">S</h2>'
+    )
+    out = rewrite(Printed("documents/a/", "A", html), anchors)
+    assert out == (
+        '<h3 id="documents-a--title">T</h3><p><a href="#events-b--when">b</a> <a href="#documents-a--fn:1">1</a> '
+        '<a href="../documents/">index</a> <a href="../">home</a> <a href="https://example.org/x">x</a> '
+        '<a href="../data/archive.json">data</a> <img src="../assets/i.png"></p><h4 id="documents-a--s">S</h4>'
+    )

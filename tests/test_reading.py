@@ -152,3 +152,31 @@ def test_entity_pages_have_breadcrumbs_to_their_index(fixture_site):
     crumbs = fixture_site.html("documents/doc-memo/").select("nav.md-path a")
     assert [a.get_text(strip=True) for a in crumbs] == ["Home", "Documents"]
     assert crumbs[1]["href"] == "../"
+
+
+def test_whole_record_page_holds_every_page_in_reading_order_with_working_links(fixture_site):
+    """print_page/ (archive/printpage.py): every entity once, in index order, unique ids, links kept inside."""
+    corpus = load(FIXTURE_DOCS)
+    soup = BeautifulSoup((fixture_site.site / "print_page" / "index.html").read_text(encoding="utf-8"), "lxml")
+    pages = soup.select("div.whole-record-page")
+    assert sorted(p["id"] for p in pages) == sorted(f"{FOLDERS[e.type]}-{e.id}" for e in corpus.entities)
+    order = [p["id"] for p in pages]
+    documents = [p for p in order if p.startswith("documents-")]
+    index = (fixture_site.site / "documents" / "index.html").read_text(encoding="utf-8")
+    assert documents == sorted(documents, key=lambda a: index.index(f'href="{a.split("-", 1)[1]}/"'))
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    for link in soup.select("div.whole-record-page a[href]"):
+        href = link["href"]
+        if href.startswith("#"):
+            assert href[1:] in ids, f"print page links to missing #{href[1:]}"
+        elif not urlsplit(href).scheme:
+            target = urljoin("http://site/print_page/", href)
+            path = fixture_site.site / urlsplit(target).path.lstrip("/")
+            assert path.exists() or (path / "index.html").exists(), href
+    # Each page sits under its section heading: its own h1 became an h3; nothing but the page title is an h1.
+    assert [h.get_text(strip=True).rstrip("¶") for h in soup.select("article h1")] == ["The whole record"]
+    assert all(p.find(["h1", "h2"]) is None and p.find("h3") is not None for p in pages)
+    # The page is reachable: the home page links to it.
+    home = BeautifulSoup((fixture_site.site / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert home.select_one('article a[href="print_page/"]') is not None

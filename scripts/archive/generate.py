@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import changelog, citable, urls, versioning
 from . import graph as graph_mod
-from . import indexes, topics
+from . import indexes, printpage, topics
 from .errors import ContentError, ContentErrors
 from .loader import Corpus, load
 from .model import TYPES
@@ -65,6 +65,7 @@ def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
         indexes.timeline(corpus.entities),
         indexes.home(by_type, site),
         topics.topics_page(corpus.entities),
+        printpage.markdown(),
     ):
         pages[path] = text
     return pages

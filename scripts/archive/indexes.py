@@ -8,6 +8,7 @@ from itertools import groupby
 from . import csl, dates
 from .loader import Entity
 from .model import FOLDERS, PLURAL_LABELS
+from . import printpage
 from .render import entity_date, esc, front_matter, link, sort_key
 
 TIMELINE_TYPES = ("document", "event")
@@ -118,5 +119,6 @@ def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
             f"- [{PLURAL_LABELS[t]}]({FOLDERS[t]}/index.md)" for t in ("document", "event", "person", "organization")
         )
         + "\n- [Timeline](timeline.md)\n- [Bibliography](sources/index.md)\n- [Topics](tags.md)\n"
+        + f"- [{printpage.TITLE}, on one page to print]({printpage.SOURCE})\n"
     )
     return path, "".join(out)

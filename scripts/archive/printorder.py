@@ -1,7 +1,5 @@
-"""The order of the page that prints the whole record (print-site plugin, print_page/).
-
-The sidebar nav is kept small, so the plugin, which prints the nav, is handed this order instead:
-the home page, then each type in reading order, its pages in the order of the type's generated index
+"""The order of the page that prints the whole record (archive/printpage.py, print_page/): each
+type in reading order, its pages in the order of the type's generated index
 (documents and events by date, essays by their `order`, sources as in the bibliography).
 """
 
