@@ -25,6 +25,19 @@ def _dump(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
+def _dump_records(data: dict) -> bytes:
+    """A dict whose lists hold many records: one key per line and one record per line, so the file
+    reads and diffs by record. json indents only with its pure-Python encoder (1.5 s for archive.json
+    at 1,000 documents); one compact line per record keeps its C encoder."""
+    def value(v) -> str:
+        if isinstance(v, list) and v:
+            return "[\n  " + ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in v) + "\n ]"
+        return json.dumps(v, ensure_ascii=False)
+
+    lines = ",\n".join(f" {json.dumps(k, ensure_ascii=False)}: {value(v)}" for k, v in data.items())
+    return ("{\n" + lines + "\n}\n").encode("utf-8")
+
+
 def relations(entity: Entity) -> list[dict]:
     """Every front-matter relation of a page, by field name (roles point to organisations)."""
     out = []
@@ -222,7 +235,7 @@ def data_page(release: Release) -> str:
 
 def files(corpus: Corpus, release: Release, revised: dict[str, str]) -> dict[str, bytes]:
     """Generated-tree path -> bytes of every data file."""
-    out = {f"{FOLDER}/archive.json": _dump(archive(corpus, release, revised))}
+    out = {f"{FOLDER}/archive.json": _dump_records(archive(corpus, release, revised))}
     out[f"{FOLDER}/schemas/archive.schema.json"] = _dump(archive_schema())
     for t in TYPES:
         out[f"{FOLDER}/schemas/{t}.schema.json"] = _dump(json_schema(t))

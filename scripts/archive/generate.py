@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import changelog, citable, urls, versioning
 from . import graph as graph_mod
-from . import indexes, printpage, topics
+from . import indexes, parallel, printpage, topics
 from .errors import ContentError, ContentErrors
 from .loader import Corpus, load
 from .model import TYPES
@@ -51,17 +51,18 @@ def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
 def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
     """Relative path -> Markdown for every generated page (assumes a valid corpus)."""
     site = site or SITE
+    by_type = {t: corpus.of_type(t) for t in TYPES}
+    bibliography = parallel.beside(indexes.bibliography, by_type["source"])  # citeproc, on another CPU
     index = corpus.by_id()
     links = graph_mod.build(corpus)
     writer = PageWriter(index, links, site)
     pages = {entity.md_path: writer.page(entity) for entity in corpus.entities}
-    by_type = {t: corpus.of_type(t) for t in TYPES}
     for type_name in TYPES:
         if type_name != "source":
             path, text = indexes.type_index(type_name, by_type[type_name])
             pages[path] = text
     for path, text in (
-        indexes.bibliography(by_type["source"]),
+        bibliography.result(),
         indexes.timeline(corpus.entities),
         indexes.home(by_type, site),
         topics.topics_page(corpus.entities),
