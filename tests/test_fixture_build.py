@@ -107,3 +107,19 @@ def test_generation_is_deterministic_and_leaves_authored_files_alone(fixture_sit
     assert {p: p.read_bytes() for p in FIXTURE_DOCS.rglob("*") if p.is_file()} == before
     # A second run into the same tree writes nothing.
     assert generate(FIXTURE_DOCS, tmp_path / "again").written == []
+
+
+def test_home_page_lists_the_documents_only_while_they_are_few(tmp_path):
+    """Up to indexes.HOME_DOCUMENTS the home page lists every document; a release series gets a pointer instead."""
+    from archive import indexes
+    from archive.model import TYPES
+    from archive.synth import write_corpus
+
+    write_corpus(tmp_path, documents=indexes.HOME_DOCUMENTS + 1, seed=3)
+    corpus = load(tmp_path)
+    by_type = {t: corpus.of_type(t) for t in TYPES}
+    _, many = indexes.home(by_type, {"name": "N", "description": "D"})
+    assert "documents/index.md" in many and not any(f"({d.md_path})" in many for d in by_type["document"])
+    by_type["document"] = by_type["document"][: indexes.HOME_DOCUMENTS]
+    _, few = indexes.home(by_type, {"name": "N", "description": "D"})
+    assert all(f"({d.md_path})" in few for d in by_type["document"])

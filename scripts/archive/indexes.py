@@ -98,6 +98,9 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
     return path, "".join(out)
 
 
+HOME_DOCUMENTS = 50  # the home page lists the documents up to this many
+
+
 def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
     path = "index.md"
     essays = sorted(by_type.get("essay", []), key=lambda e: (e.get("order", 999), e.title))
@@ -111,8 +114,11 @@ def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
     if essays:
         out.append("## Start here\n\n" + "\n".join(f"- {link(path, e)}: {esc(e.get('summary', ''))}" for e in essays) + "\n\n")
     docs = dated(by_type.get("document", []))
-    if docs:
+    if docs and len(docs) <= HOME_DOCUMENTS:
         out.append("## The documents\n\n" + "\n".join(f"- {_short_date(e)}: {link(path, e)}" for e in docs) + "\n\n")
+    elif docs:  # a whole release series would make the first page a reader loads the largest one
+        out.append(f"## The documents\n\n{len(docs):,} documents, listed by date in the [documents index]({FOLDERS['document']}/index.md) "
+                   "and, with the events, on the [timeline](timeline.md).\n\n")
     out.append(
         "## Browse\n\n"
         + "\n".join(
