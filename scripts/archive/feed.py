@@ -151,15 +151,12 @@ def reference_date(config_file: Path) -> dt.datetime:
     """Date of the commit being built (stable for a given commit); outside git, SOURCE_DATE_EPOCH
     or, failing that, the modification time of the MkDocs configuration file."""
     import os
-    import subprocess
 
-    try:
-        out = subprocess.run(["git", "-C", str(config_file.parent), "log", "-1", "--format=%cI"],
-                             capture_output=True, text=True, timeout=30).stdout.strip()
-        if out:
-            return dt.datetime.fromisoformat(out)
-    except (OSError, subprocess.SubprocessError):
-        pass
+    from .versioning import git
+
+    out = (git(["log", "-1", "--format=%cI"], config_file.parent) or "").strip()
+    if out:
+        return dt.datetime.fromisoformat(out)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = int(epoch) if epoch and epoch.isdigit() else int(config_file.stat().st_mtime)
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc)

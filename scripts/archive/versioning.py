@@ -67,7 +67,8 @@ def current_release(site_name: str, env: dict | None = None, cff: Path = CITATIO
     )
 
 
-def _git(args: list[str], cwd: Path) -> str | None:
+def git(args: list[str], cwd: Path) -> str | None:
+    """Output of a git command, or None outside a repository or without git."""
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except OSError:
@@ -83,19 +84,19 @@ def revision_dates(docs: Path, entities: list[Entity], override: str | None = No
     if override:
         return {e.id: override for e in entities}
     docs = docs.resolve()
-    top = _git(["rev-parse", "--show-toplevel"], docs)
+    top = git(["rev-parse", "--show-toplevel"], docs)
     committed: dict[Path, str] = {}
     dirty: set[Path] = set()
     if top:
         top_path = Path(top.strip())
-        log = _git(["log", "--format=@%cs", "--name-only", "--no-renames", "--", "."], docs) or ""
+        log = git(["log", "--format=@%cs", "--name-only", "--no-renames", "--", "."], docs) or ""
         when = None
         for line in log.splitlines():
             if line.startswith("@"):
                 when = line[1:]
             elif line and when:
                 committed.setdefault(top_path / line, when)  # newest commit first
-        status = _git(["status", "--porcelain", "--untracked-files=all", "--", "."], docs) or ""
+        status = git(["status", "--porcelain", "--untracked-files=all", "--", "."], docs) or ""
         dirty = {top_path / line[3:] for line in status.splitlines() if len(line) > 3}
     out = {}
     for entity in entities:
