@@ -34,7 +34,7 @@ def first_document(site: Path) -> str:
     return f"documents/{docs[0]}/"
 
 
-def lighthouse(url: str, preset: str) -> dict[str, int]:
+def lighthouse(url: str, preset: str, save: Path | None = None) -> dict[str, int]:
     command = [
         str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout",
         f"--only-categories={','.join(CATEGORIES)}",
@@ -46,6 +46,8 @@ def lighthouse(url: str, preset: str) -> dict[str, int]:
     if run.returncode != 0:
         raise SystemExit(f"lighthouse failed on {url}:\n{run.stderr[-2000:]}")
     report = json.loads(run.stdout)
+    if save:  # the whole report, to see which audits cost points
+        save.write_text(run.stdout)
     return {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
 
 
@@ -53,6 +55,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=Path, default=ROOT / "docs")
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "audit")
+    parser.add_argument("--reports", type=Path, help="also write each Lighthouse JSON report here, as <page>-<preset>.json")
     args = parser.parse_args()
 
     server = SiteServer()
@@ -66,13 +69,16 @@ def main() -> int:
         print(f"mkdocs build failed: {exc}", file=sys.stderr)
         return 1
     server.start(args.workdir / "site")
+    if args.reports:
+        args.reports.mkdir(parents=True, exist_ok=True)
     pages = {"home": "", "document": first_document(args.workdir / "site"), "timeline": "timeline/"}
     try:
         print(f"Lighthouse {_version()} with {CHROMIUM}")
         print(f"{'page':<10} {'preset':<8} " + " ".join(f"{c:>14}" for c in CATEGORIES))
         for name, path in pages.items():
             for preset in ("mobile", "desktop"):
-                scores = lighthouse(server.url + path, preset)
+                save = args.reports / f"{name}-{preset}.json" if args.reports else None
+                scores = lighthouse(server.url + path, preset, save)
                 print(f"{name:<10} {preset:<8} " + " ".join(f"{scores[c]:>14}" for c in CATEGORIES), flush=True)
     finally:
         server.stop()

@@ -41,7 +41,10 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
         if path.is_dir():
             path = path / "index.html"
         kind = self.guess_type(str(path))
-        if not (path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "") and kind.startswith(self.COMPRESSED)):
+        # Like the host: the same URL gives gzip or plain bytes depending on the request, so caches
+        # must be told (Vary), for either answer.
+        self.varies = path.is_file() and kind.startswith(self.COMPRESSED)
+        if not (self.varies and self._accepts_gzip()):
             return super().send_head()
         if path.name == "index.html" and not self.path.split("?")[0].endswith("/") and path.parent.is_dir():
             return super().send_head()  # let the base class redirect /dir to /dir/
@@ -52,6 +55,19 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
+
+    def _accepts_gzip(self) -> bool:
+        for coding in self.headers.get("Accept-Encoding", "").split(","):
+            name, _, params = coding.partition(";")
+            if name.strip().lower() in ("gzip", "*"):
+                weight = params.replace(" ", "").lower().partition("q=")[2]
+                return not weight or float(weight) > 0  # "gzip;q=0" refuses gzip
+        return False
+
+    def end_headers(self):
+        if getattr(self, "varies", False):
+            self.send_header("Vary", "Accept-Encoding")
+        super().end_headers()
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"

@@ -6,24 +6,32 @@
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 const SHOWN = 10; // results whose text is fetched; Material shows 10 at first
-let pagefind = null;
+let pagefind = null; // a promise of the loaded Pagefind module, made by the first query
 let latest = 0;
 
 function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
-async function setup() {
-  pagefind = await import(new URL("../../pagefind/pagefind.js", self.location.href).href);
+// Material starts this worker on every page load; Pagefind (its loader, WebAssembly and index
+// metadata, about 80 KB) is fetched only when the reader first searches, not by every page view.
+async function load() {
+  const module = await import(new URL("../../pagefind/pagefind.js", self.location.href).href);
   // We already run in a worker: let Pagefind work here rather than start another one.
-  await pagefind.options({ useWorker: false, excerptLength: 24 });
-  await pagefind.init();
+  await module.options({ useWorker: false, excerptLength: 24 });
+  await module.init();
+  return module;
+}
+
+async function setup() {
   self.postMessage({ type: READY });
 }
 
 async function query(value) {
   const ticket = ++latest;
-  const search = value.trim() ? await pagefind.search(value) : { results: [] };
+  if (!value.trim()) return self.postMessage({ type: RESULT, data: { items: [] } });
+  pagefind = pagefind || load().catch(error => { pagefind = null; throw error; }); // the next query retries
+  const search = await (await pagefind).search(value);
   const data = await Promise.all(search.results.slice(0, SHOWN).map(result => result.data()));
   if (ticket !== latest) return; // a newer query has been answered or is on its way
   const items = data.map((page, i) => [{
