@@ -11,8 +11,8 @@ from pathlib import Path
 
 from . import urls
 from .errors import ContentErrors
-from .generate import check, generate
 from .site import BuildFailed, publish
+from .validate import check
 from .versioning import read_version
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
             return _report(errors)
         print(f"{len(corpus.entities)} pages checked, no errors ({time.perf_counter() - started:.2f} s).")
         return 0
+    # Imported here, not above: `check` needs none of the rendering modules (citeproc, jsonschema, ...).
+    from .generate import generate
+
     try:
         result = generate(args.docs, args.out)
     except ContentErrors as exc:

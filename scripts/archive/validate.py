@@ -5,17 +5,26 @@ Returns every error at once; never raises on bad content.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from . import dates, markup, schemas
+from . import changelog, dates, markup, schemas, urls
 from .errors import ContentError
-from .loader import Corpus, Entity
+from .loader import Corpus, Entity, load
 from .model import FOLDERS, TYPES, field, fields_for, json_schema
 
 # Pages whose every prose paragraph must cite a source.
 CITED_PARAGRAPH_TYPES = ("document", "event", "person", "organization")
 MUST_CITE_TYPES = ("document", "event")
 _checkers: dict[str, schemas.Checker] = {}
+
+
+def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
+    """`make check`: load and validate every page, the changelog and the manifest of published URLs."""
+    corpus = load(docs)
+    errors = validate(corpus)
+    # Citable (issue 4): the changelog's entries and the manifest of published URLs.
+    errors += changelog.load(docs, corpus)[1] + urls.check(corpus, docs)
+    return corpus, sorted(errors)
 
 
 def validate(corpus: Corpus) -> list[ContentError]:
