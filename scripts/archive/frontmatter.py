@@ -33,6 +33,7 @@ _StringDateLoader.yaml_implicit_resolvers = {
 }
 
 _COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+_STR_TAG = "tag:yaml.org,2002:str"
 Path = tuple  # a key path such as ("roles", 0, "start")
 
 
@@ -123,13 +124,16 @@ def _to_python(node, key_path: Path, depth: int, offset: int, lines: dict, count
         key = key_node.value
         if key in result:
             raise _Refuse(key_line, f"field '{key}' appears twice")
-        lines[key_path + (key,)] = key_line
-        result[key] = _to_python(value_node, key_path + (key,), depth + 1, offset, lines, counter)
+        child = key_path + (key,)
+        lines[child] = key_line
+        result[key] = _to_python(value_node, child, depth + 1, offset, lines, counter)
     return result
 
 
 def _scalar(node: yaml.ScalarNode, line: int) -> object:
     tag, value = node.tag, node.value
+    if tag == _STR_TAG:  # most values: spares them the suffix tests below
+        return value
     if tag.endswith(":null"):
         return None
     if tag.endswith(":bool"):
