@@ -26,6 +26,7 @@ _AUTOLINK_RE = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_QUOTES_RE = re.compile(r"^[>\s]*")
 SAFE_SCHEMES = ("http", "https", "mailto")
 MAX_LINE = 10000
 MAX_NESTING = 16
@@ -133,5 +134,6 @@ def nesting_depth(text: str) -> int:
     """How deeply a line is nested in blockquotes and lists."""
     stripped = text.lstrip()
     indent = (len(text) - len(stripped)) // 2
-    quotes = len(re.match(r"^[>\s]*", stripped).group(0).replace(" ", ""))
-    return indent + quotes
+    if not stripped.startswith(">"):  # most lines: no regex pass
+        return indent
+    return indent + len(_QUOTES_RE.match(stripped).group(0).replace(" ", ""))

@@ -248,7 +248,7 @@ def _text_errors(entity: Entity, text: str, line: int, known: dict[str, Entity])
                 out.append(
                     ContentError(entity.path, line, f"'@{item.source}' is {article(target.type)} {target.type}, not a source: link it with [[{item.source}]]")
                 )
-    for match in markup.WIKILINK_RE.finditer(markup.prose(text)):
+    for match in markup.WIKILINK_RE.finditer(markup.prose(text)) if "[[" in text else ():
         target = match.group(1).strip()
         if target not in known:
             out.append(ContentError(entity.path, line, f"link to unknown id '[[{target}]]'"))
