@@ -109,7 +109,7 @@ def _to_python(node, key_path: Path, depth: int, offset: int, lines: dict, count
         raise _Refuse(line, f"front matter is nested more than {MAX_DEPTH} levels deep")
     lines.setdefault(key_path, line)
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, line)
+        return node.value if node.tag == _STR_TAG else _scalar(node, line)  # most values are plain strings
     if node.tag not in _COLLECTION_TAGS:  # e.g. !!python/object/apply on a list: refused, not ignored
         raise _Refuse(line, f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.SequenceNode):
@@ -132,8 +132,6 @@ def _to_python(node, key_path: Path, depth: int, offset: int, lines: dict, count
 
 def _scalar(node: yaml.ScalarNode, line: int) -> object:
     tag, value = node.tag, node.value
-    if tag == _STR_TAG:  # most values: spares them the suffix tests below
-        return value
     if tag.endswith(":null"):
         return None
     if tag.endswith(":bool"):

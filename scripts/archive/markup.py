@@ -86,7 +86,7 @@ def parse_citation(inner: str) -> tuple[CiteItem, ...] | None:
         match = _CITE_ITEM_RE.match(part.strip())
         if not match:
             return None
-        items.append(CiteItem(match.group(1), match.group(2)))
+        items.append(CiteItem(*match.groups()))
     return tuple(items)
 
 
