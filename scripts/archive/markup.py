@@ -17,7 +17,9 @@ from typing import Callable, Iterator
 CITATION_RE = re.compile(r"\[(@[^\[\]]*)\](?!\()")
 # When rendering, the space before a citation goes too: "text [@a]" becomes "text[^1]".
 CITATION_WITH_SPACE_RE = re.compile(r"[ \t]*" + CITATION_RE.pattern)
-_CITE_ITEM_RE = re.compile(r"^@([^\s,;\]]+)\s*(?:,\s*(.+?))?\s*$")
+# Matched against a stripped item. The locator runs to its last non-space character: a greedy `.*\S`
+# finds that at once, where a lazy `.+?` retried the end of the item after every character.
+_CITE_ITEM_RE = re.compile(r"^@([^\s,;\]]+)\s*(?:,\s*(.*\S))?\s*$")
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|#]*)(?:#([^\[\]|]*))?(?:\|([^\[\]]*))?\]\]")
 HTML_TAG_RE = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<!--|<\?|<!\[CDATA\[")
 _INLINE_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)")
