@@ -36,6 +36,18 @@ def test_a_changed_schema_is_not_checked_with_the_cached_code_of_the_old_one(cac
     assert len(list(cache.iterdir())) == 2
 
 
+def test_an_entry_made_for_another_schema_is_never_run(cache):
+    """Even under the file name of the current schema (a checksum collision, a copied cache)."""
+    schemas.Checker(STRING_X)
+    (entry,) = cache.iterdir()
+    fresh()
+    schemas.Checker(INTEGER_X)
+    (current,) = set(cache.iterdir()) - {entry}
+    current.write_bytes(entry.read_bytes())  # STRING_X's code where INTEGER_X's belongs
+    fresh()
+    assert schemas.Checker(INTEGER_X).is_valid(VALUE)
+
+
 def test_a_field_removed_from_the_model_is_refused_after_a_cached_run(cache):
     page = {"id": "doc-a", "type": "document", "title": "A", "summary": "S"}
     schema = model.json_schema("document")

@@ -1,19 +1,20 @@
 """JSON Schema checks: a compiled yes/no for every value, jsonschema's detailed errors only for those that fail.
 
 fastjsonschema turns a schema into Python code, which takes longer to build (~30 ms a schema) than to
-run over a whole corpus, so the compiled code is kept under build/cache/. A cache file is named by a
-hash of the schema itself and of the fastjsonschema and Python versions that made it: a changed
-schema has another name, so stale code is never run, only left behind.
+run over a whole corpus, so the compiled code is kept under build/cache/. A cache entry holds the
+exact schema text and the fastjsonschema and Python versions it was compiled with, and is used only
+if all three equal the current ones: a changed schema is never checked with stale code. (Entries are
+named by a checksum of that key; it only spreads them over files, it is never trusted.)
 """
 
 from __future__ import annotations
 
-import hashlib
+import binascii
 import json
 import marshal
 import os
 import sys
-import tempfile
+import types
 from pathlib import Path
 
 import fastjsonschema
@@ -27,21 +28,28 @@ def _schema_key(schema: dict) -> str:
     return json.dumps(schema, sort_keys=True, ensure_ascii=False)
 
 
-def _cache_file(key: str) -> Path:
-    digest = hashlib.sha256("\n".join((fastjsonschema.VERSION, sys.version, key)).encode("utf-8")).hexdigest()
-    return CACHE_DIR / f"{digest}.marshal"
+def _cache_key(key: str) -> str:
+    """Everything the compiled code depends on."""
+    return "\n".join((fastjsonschema.VERSION, sys.version, key))
 
 
-def _load_cached(path: Path):
+def _load_cached(path: Path, cache_key: str):
+    """(function name, code) from a cache entry made for exactly `cache_key`, else None."""
     try:
-        name, code = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):  # absent, truncated or foreign: build it again
+        entry = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):  # absent or damaged: compile again
         return None
-    return name, code
+    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == cache_key):
+        return None  # made for another schema or by other versions
+    _, name, code = entry
+    return (name, code) if isinstance(name, str) and isinstance(code, types.CodeType) else None
 
 
 def _store(path: Path, entry: tuple) -> None:
     """Write atomically (concurrent checks may share the cache); a read-only tree just goes without."""
+    import tempfile  # only when compiling, which a warm cache never does
+
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -49,7 +57,8 @@ def _store(path: Path, entry: tuple) -> None:
             handle.write(marshal.dumps(entry))
         os.replace(tmp, path)
     except OSError:
-        pass
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def compiled(schema: dict):
@@ -57,14 +66,15 @@ def compiled(schema: dict):
     key = _schema_key(schema)
     if key in _checks:
         return _checks[key]
-    path = _cache_file(key)
-    entry = _load_cached(path)
+    cache_key = _cache_key(key)
+    path = CACHE_DIR / f"{binascii.crc32(cache_key.encode('utf-8')):08x}.marshal"
+    entry = _load_cached(path, cache_key)
     if entry is None:
         source = fastjsonschema.compile_to_code(schema)
         # The name fastjsonschema.compile gives the root function (it comes from the schema's $id).
         name = RefResolver.from_schema(schema, handlers={}, store={}).get_scope_name()
         entry = (name, compile(source, f"<fastjsonschema {path.name}>", "exec"))
-        _store(path, entry)
+        _store(path, (cache_key, *entry))
     namespace: dict = {}
     exec(entry[1], namespace)
     _checks[key] = namespace[entry[0]]
