@@ -16,6 +16,25 @@ def test_citation_forms():
     assert all(c.line == 7 for c in found)
 
 
+def test_citation_items_and_their_locators():
+    cases = {
+        "@a": (("a", None),),
+        "@a, p. 3": (("a", "p. 3"),),
+        " @a ,  paras. 2–6  ": (("a", "paras. 2–6"),),
+        "@a, x\u00a0y\u3000": (("a", "x\u00a0y"),),  # Unicode spaces inside are kept, at the end dropped
+        "@a, x\ty; @b": (("a", "x\ty"), ("b", None)),
+        "@a,": None,
+        "@a,   ": None,
+        "@a, x\ny": None,  # a locator does not run over a line break
+        "@a b": None,
+        "a": None,
+        "@a, x; junk": None,
+    }
+    for inner, expected in cases.items():
+        items = markup.parse_citation(inner)
+        assert (items and tuple((i.source, i.locator) for i in items)) == expected, inner
+
+
 def test_malformed_citation_and_link_text_are_distinguished():
     found, bad = markup.citations_in("see [@a,, x; junk] and [@user](https://example.org)", 1)
     assert found == [] and bad == ["[@a,, x; junk]"]

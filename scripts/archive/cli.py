@@ -9,11 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import urls
-from .errors import ContentErrors
-from .generate import check, generate
-from .site import BuildFailed, publish
-from .versioning import read_version
+from .validate import check
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     if args.command == "version":  # the release version (CITATION.cff), for the deploy workflow
+        from .versioning import read_version
+
         print(read_version())
         return 0
     if args.command == "check":
@@ -45,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
             return _report(errors)
         print(f"{len(corpus.entities)} pages checked, no errors ({time.perf_counter() - started:.2f} s).")
         return 0
+    # Imported here, not above: `check` needs none of this (rendering, citeproc, jsonschema, MkDocs glue).
+    from . import urls
+    from .errors import ContentErrors
+    from .generate import generate
+    from .site import BuildFailed, publish
+
     try:
         result = generate(args.docs, args.out)
     except ContentErrors as exc:

@@ -21,18 +21,29 @@ MAX_NODES = 20000
 # libyaml's parser where PyYAML was built with it (the wheels are): composing is the bulk of
 # `make check`, and the C parser is ~10 times faster with the same nodes and marks.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ScalarNode = yaml.ScalarNode
 
 
 class _StringDateLoader(_BaseLoader):
     """SafeLoader without the timestamp resolver: dates stay the strings the author wrote."""
+
+    def resolve(self, kind, value, implicit):
+        # Most scalars are quoted, or plain text whose first character starts no implicit type: they are
+        # strings, without PyYAML's scan of its resolver lists (a Python call for each of them). Exact
+        # because this loader has no wildcard or path resolvers (tests/test_frontmatter.py checks both).
+        if kind is _ScalarNode and not (implicit[0] and value[:1] in _IMPLICIT_FIRST):
+            return self.DEFAULT_SCALAR_TAG
+        return _BaseLoader.resolve(self, kind, value, implicit)
 
 
 _StringDateLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_IMPLICIT_FIRST = frozenset(_StringDateLoader.yaml_implicit_resolvers)  # first characters with a resolver
 
 _COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+_STR_TAG = "tag:yaml.org,2002:str"
 Path = tuple  # a key path such as ("roles", 0, "start")
 
 
@@ -108,7 +119,7 @@ def _to_python(node, key_path: Path, depth: int, offset: int, lines: dict, count
         raise _Refuse(line, f"front matter is nested more than {MAX_DEPTH} levels deep")
     lines.setdefault(key_path, line)
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, line)
+        return node.value if node.tag == _STR_TAG else _scalar(node, line)  # most values are plain strings
     if node.tag not in _COLLECTION_TAGS:  # e.g. !!python/object/apply on a list: refused, not ignored
         raise _Refuse(line, f"unsupported YAML tag {node.tag!r}")
     if isinstance(node, yaml.SequenceNode):
@@ -123,8 +134,9 @@ def _to_python(node, key_path: Path, depth: int, offset: int, lines: dict, count
         key = key_node.value
         if key in result:
             raise _Refuse(key_line, f"field '{key}' appears twice")
-        lines[key_path + (key,)] = key_line
-        result[key] = _to_python(value_node, key_path + (key,), depth + 1, offset, lines, counter)
+        child = key_path + (key,)
+        lines[child] = key_line
+        result[key] = _to_python(value_node, child, depth + 1, offset, lines, counter)
     return result
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from . import changelog, citable, urls, versioning
 from . import graph as graph_mod
 from . import indexes, parallel, printpage, topics
-from .errors import ContentError, ContentErrors
-from .loader import Corpus, load
+from .errors import ContentErrors
+from .loader import Corpus
 from .model import TYPES
 from .render import PageWriter
-from .validate import validate
+from .validate import check
 
 # Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
 STATIC_FOLDERS = ("assets",)
@@ -38,14 +38,6 @@ class Result:
     pages: dict[str, str]
     written: list[str]
     removed: list[str]
-
-
-def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
-    corpus = load(docs)
-    errors = validate(corpus)
-    # Citable (issue 4): the changelog's entries and the manifest of published URLs.
-    errors += changelog.load(docs, corpus)[1] + urls.check(corpus, docs)
-    return corpus, sorted(errors)
 
 
 def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:

@@ -17,7 +17,9 @@ from typing import Callable, Iterator
 CITATION_RE = re.compile(r"\[(@[^\[\]]*)\](?!\()")
 # When rendering, the space before a citation goes too: "text [@a]" becomes "text[^1]".
 CITATION_WITH_SPACE_RE = re.compile(r"[ \t]*" + CITATION_RE.pattern)
-_CITE_ITEM_RE = re.compile(r"^@([^\s,;\]]+)\s*(?:,\s*(.+?))?\s*$")
+# Matched against a stripped item. The locator runs to its last non-space character: a greedy `.*\S`
+# finds that at once, where a lazy `.+?` retried the end of the item after every character.
+_CITE_ITEM_RE = re.compile(r"^@([^\s,;\]]+)\s*(?:,\s*(.*\S))?\s*$")
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|#]*)(?:#([^\[\]|]*))?(?:\|([^\[\]]*))?\]\]")
 HTML_TAG_RE = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])[^>]*>|<!--|<\?|<!\[CDATA\[")
 _INLINE_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)")
@@ -26,6 +28,7 @@ _AUTOLINK_RE = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^>\s]*)>")
 _SCHEME_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _CODE_SPAN_RE = re.compile(r"(`+)(?:.+?)\1")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_QUOTES_RE = re.compile(r"^[>\s]*")
 SAFE_SCHEMES = ("http", "https", "mailto")
 MAX_LINE = 10000
 MAX_NESTING = 16
@@ -85,7 +88,7 @@ def parse_citation(inner: str) -> tuple[CiteItem, ...] | None:
         match = _CITE_ITEM_RE.match(part.strip())
         if not match:
             return None
-        items.append(CiteItem(match.group(1), match.group(2)))
+        items.append(CiteItem(*match.groups()))
     return tuple(items)
 
 
@@ -133,5 +136,6 @@ def nesting_depth(text: str) -> int:
     """How deeply a line is nested in blockquotes and lists."""
     stripped = text.lstrip()
     indent = (len(text) - len(stripped)) // 2
-    quotes = len(re.match(r"^[>\s]*", stripped).group(0).replace(" ", ""))
-    return indent + quotes
+    if not stripped.startswith(">"):  # most lines: no regex pass
+        return indent
+    return indent + len(_QUOTES_RE.match(stripped).group(0).replace(" ", ""))

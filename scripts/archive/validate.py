@@ -5,20 +5,26 @@ Returns every error at once; never raises on bad content.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-import fastjsonschema
-
-from . import dates, markup
+from . import changelog, dates, markup, schemas, urls
 from .errors import ContentError
-from .loader import Corpus, Entity
+from .loader import Corpus, Entity, load
 from .model import FOLDERS, TYPES, field, fields_for, json_schema
 
 # Pages whose every prose paragraph must cite a source.
 CITED_PARAGRAPH_TYPES = ("document", "event", "person", "organization")
 MUST_CITE_TYPES = ("document", "event")
-_validators: dict = {}  # type -> jsonschema validator, imported only when a page fails the fast check
-_fast_checks: dict[str, object] = {}
+_checkers: dict[str, schemas.Checker] = {}
+
+
+def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
+    """`make check`: load and validate every page, the changelog and the manifest of published URLs."""
+    corpus = load(docs)
+    errors = validate(corpus)
+    # Citable (issue 4): the changelog's entries and the manifest of published URLs.
+    errors += changelog.load(docs, corpus)[1] + urls.check(corpus, docs)
+    return corpus, sorted(errors)
 
 
 def validate(corpus: Corpus) -> list[ContentError]:
@@ -99,30 +105,11 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
     return known
 
 
-def _validator(type_name: str):
-    from jsonschema import Draft202012Validator
-
-    if type_name not in _validators:
-        _validators[type_name] = Draft202012Validator(json_schema(type_name))
-    return _validators[type_name]
-
-
-def _is_valid(entity: Entity) -> bool:
-    """Fast yes/no from a compiled schema; jsonschema then explains only the pages that fail."""
-    if entity.type not in _fast_checks:
-        _fast_checks[entity.type] = fastjsonschema.compile(json_schema(entity.type))
-    try:
-        _fast_checks[entity.type](entity.data)
-    except fastjsonschema.JsonSchemaException:
-        return False
-    return True
-
-
 def _schema_errors(entity: Entity) -> list[ContentError]:
-    if _is_valid(entity):
-        return []
+    if entity.type not in _checkers:
+        _checkers[entity.type] = schemas.Checker(json_schema(entity.type))
     out = []
-    for error in _validator(entity.type).iter_errors(entity.data):
+    for error in _checkers[entity.type].errors(entity.data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and not path:
             path = (sorted(set(entity.data) - set(error.schema.get("properties", {})))[0],)
@@ -261,7 +248,7 @@ def _text_errors(entity: Entity, text: str, line: int, known: dict[str, Entity])
                 out.append(
                     ContentError(entity.path, line, f"'@{item.source}' is {article(target.type)} {target.type}, not a source: link it with [[{item.source}]]")
                 )
-    for match in markup.WIKILINK_RE.finditer(markup.prose(text)):
+    for match in markup.WIKILINK_RE.finditer(markup.prose(text)) if "[[" in text else ():
         target = match.group(1).strip()
         if target not in known:
             out.append(ContentError(entity.path, line, f"link to unknown id '[[{target}]]'"))
