@@ -1,7 +1,7 @@
 """The built fixture site in a real browser (Playwright driving Debian's /usr/bin/chromium), served
 on 127.0.0.1: rendering, search, timeline, cite box, dark mode, phone layout, privacy, accessibility.
 
-Screenshots of the home, a document and the timeline, desktop and phone, go to
+Screenshots of the real record's home, earliest document and timeline, desktop and phone, go to
 test-artifacts/screenshots/ for reviewers.
 """
 
@@ -274,17 +274,27 @@ def test_instant_navigation_keeps_the_page(visit):
     assert visit.errors == [] and visit.outside == []
 
 
+@pytest.fixture(scope="session")
+def served_record(real_site):
+    """The real record (docs/), as `make site` builds it, served: what the review screenshots show."""
+    server = SiteServer().start(real_site.site)
+    yield server
+    server.stop()
+
+
 @pytest.mark.parametrize("viewport_name, viewport", [("desktop", DESKTOP), ("phone", PHONE)])
-def test_screenshots_for_review(browser, served, viewport_name, viewport):
+def test_screenshots_for_review(browser, served_record, viewport_name, viewport):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    document = min(load(ROOT / "docs").of_type("document"), key=lambda e: (e.get("date") or "", e.id))
     context = new_context(browser, viewport=viewport)
     try:
-        visit = watch(context.new_page(), served.url)
-        for kind in ("home", "document", "timeline"):
-            visit.goto(PAGE_TYPES[kind])
+        visit = watch(context.new_page(), served_record.url)
+        for kind, path in (("home", ""), ("document", f"documents/{document.id}/"), ("timeline", "timeline/")):
+            visit.goto(path)
+            expect(visit.page.locator("article.md-content__inner h1").first).to_be_visible()
             target = SCREENSHOTS / f"{kind}-{viewport_name}.png"
             visit.page.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 10_000
-        assert visit.errors == []
+        assert visit.errors == [] and visit.outside == []
     finally:
         context.close()
