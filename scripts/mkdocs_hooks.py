@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.errors import ContentErrors  # noqa: E402
 from archive.generate import generate  # noqa: E402
-from archive.search import SearchIndexFailed, index_site, mark_for_index  # noqa: E402
+from archive.search import SearchIndexFailed, mark_for_index, start_indexing, wait_for_index  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 _serving = False
@@ -90,8 +90,14 @@ def on_post_build(config):
     from archive.postbuild import PostBuildError, finish
 
     printed = [(title, [_printed[uri] for uri in uris if uri in _printed]) for title, uris in _print_order]
+    site = Path(config["site_dir"])
+    indexing = start_indexing(site)  # search (archive/search.py), beside the steps below
     try:
-        finish(Path(config["site_dir"]), config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")), printed)
-        index_site(Path(config["site_dir"]))  # search, once every page is written (archive/search.py)
+        finish(site, config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")), printed)
+        wait_for_index(indexing, site)
     except (PostBuildError, SearchIndexFailed) as exc:
         raise PluginError(str(exc)) from None
+    finally:
+        if indexing.poll() is None:
+            indexing.kill()
+            indexing.wait()

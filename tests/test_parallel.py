@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
@@ -15,10 +14,15 @@ def _fails(message):
 
 
 def test_beside_runs_in_a_child_when_it_is_safe_and_returns_the_result():
-    alone = threading.active_count() == 1
-    # Forked only in a process without other threads (pytest's may have some: then in place).
-    assert (parallel.beside(os.getpid).result() != os.getpid()) == (alone and (os.cpu_count() or 1) > 1)
-    assert parallel.beside(pow, 3, 4).result() == 81
+    forks = parallel.can_fork()  # not when pytest's process has other threads: then in place
+    first, second = parallel.beside(os.getpid), parallel.beside(pow, 3, 4)  # two at once
+    assert (first.result() != os.getpid()) == forks
+    assert second.result() == 81 and second.result() == 81
+
+
+def test_beside_returns_a_large_result_whole():
+    text = "記録" * 2_000_000  # more than a pipe holds: the child must not block on exit
+    assert parallel.beside(str.upper, text).result() == text
 
 
 def test_beside_raises_the_steps_error():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -82,7 +83,10 @@ def apply(site_dir: Path) -> str:
     text = policy(script_hashes(list(texts.values())))
     tag = meta_tag(text)
     for path, page in texts.items():
-        path.write_text(_insert(page, tag, path), encoding="utf-8")
+        # Replaced, not rewritten in place: the search indexer reads these pages meanwhile (search.py).
+        temporary = path.with_name(f".{path.name}.csp")
+        temporary.write_text(_insert(page, tag, path), encoding="utf-8")
+        os.replace(temporary, path)
     return text
 
 

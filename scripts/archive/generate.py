@@ -100,10 +100,12 @@ def generate(docs: Path, out: Path, site: dict | None = None, release: versionin
     if errors:
         raise ContentErrors(errors)
     site = site or SITE
-    pages = render_pages(corpus, site)
-    # Citable (issue 4): cite boxes, head metadata, records, open data, changelog, redirects.
+    # Citable (issue 4): cite boxes, head metadata, records, open data, changelog, redirects; in a
+    # child process while this one renders the pages (archive/parallel.py).
     release = release or versioning.current_release(site["name"])
-    citable_pages, citable_files = citable.build(corpus, docs, release, site["description"])
+    citable_job = parallel.beside(citable.build, corpus, docs, release, site["description"])
+    pages = render_pages(corpus, site)
+    citable_pages, citable_files = citable_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
     if errors:
