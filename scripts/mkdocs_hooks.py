@@ -5,8 +5,8 @@
   docs/ change (mkdocs.yml watches docs/ and scripts/).
 - Escape the page description Material puts in a meta tag.
 - Keep every page out of Material's lunr index: the site's search is Pagefind (archive/search.py),
-  and Material's search plugin stays only for its header search box, fed by our worker. Mark
-  what Pagefind indexes.
+  and Material's search plugin stays only for its header search box, fed by our worker. Hand
+  Pagefind each indexed page's content as soon as it is rendered (archive/search.py).
 
 Reading (issue 5): it also adds our Markdown extension, collects every page's content for the page
 that prints the whole record (archive/printpage.py), and finishes every build (print page, Atom feed,
@@ -26,12 +26,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.errors import ContentErrors  # noqa: E402
 from archive.generate import generate  # noqa: E402
-from archive.search import SearchIndexFailed, mark_for_index, start_indexing, wait_for_index  # noqa: E402
+from archive.search import Indexer, SearchIndexFailed, indexed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 _serving = False
 _printed: dict = {}  # src_uri -> printpage.Printed, filled as MkDocs renders each page
 _print_order: list = []  # [(section title, [src_uri])], set once every page's Markdown is read
+_search: Indexer | None = None  # the search index of the build under way
 
 
 def on_startup(command, dirty):
@@ -47,7 +48,9 @@ def on_config(config):
 
 
 def on_pre_build(config):
+    global _search
     _printed.clear()  # serve rebuilds in the same process
+    _search = Indexer()
     if not _serving:
         return
     try:
@@ -69,19 +72,21 @@ def on_page_content(html, page, config, files):
     from archive.printpage import Printed
 
     _printed[page.file.src_uri] = Printed(page.url, page.title or "", html)
-    return mark_for_index(html, page.meta)
+    if indexed(page.meta):
+        _search.add(page.url, page.title or "", html)
+    return html
 
 
 def on_env(env, config, files):
-    """The print page's order: each type in reading order, as its generated index lists it (archive/printorder.py).
-
-    Runs after every page's Markdown is read and rendered (on_page_content), before templates.
-    """
+    """Runs after every page's Markdown is rendered (on_page_content), before the templates: start the
+    search indexer, and set the print page's order (each type in reading order, as its generated
+    index lists it: archive/printorder.py)."""
     from archive.printorder import sections
 
     indexes = {f.src_uri.split("/")[0]: f.page.markdown or "" for f in files.documentation_pages()
                if f.page is not None and f.src_uri.endswith("/index.md")}
     _print_order[:] = sections(indexes)
+    _search.start(Path(config["site_dir"]))  # every page's content is known: index while templates render
     return env
 
 
@@ -91,13 +96,13 @@ def on_post_build(config):
 
     printed = [(title, [_printed[uri] for uri in uris if uri in _printed]) for title, uris in _print_order]
     site = Path(config["site_dir"])
-    indexing = start_indexing(site)  # search (archive/search.py), beside the steps below
     try:
         finish(site, config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")), printed)
-        wait_for_index(indexing, site)
+        _search.wait(site)
     except (PostBuildError, SearchIndexFailed) as exc:
-        raise PluginError(str(exc)) from None
-    finally:
-        if indexing.poll() is None:
-            indexing.kill()
-            indexing.wait()
+        raise PluginError(str(exc)) from None  # on_build_error stops the indexer
+
+
+def on_build_error(error):
+    if _search is not None:
+        _search.stop()

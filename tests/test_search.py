@@ -73,9 +73,18 @@ def test_index_holds_the_record_not_the_listings(fixture_site):
     """Every entity and essay page is indexed; generated listings (home, indexes, timeline, bibliography) are not."""
     import json
 
-    entry = json.loads((fixture_site.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    import gzip
+
+    bundle = fixture_site.site / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     indexed = sum(language["page_count"] for language in entry["languages"].values())
     assert indexed == len(fixture_site.result.corpus.entities)
-    for listing in ("index.html", "documents/index.html", "timeline/index.html", "sources/index.html"):
-        assert "data-pagefind-body" not in (fixture_site.site / listing).read_text(encoding="utf-8")
-    assert "data-pagefind-body" in (fixture_site.site / "documents/doc-memo/index.html").read_text(encoding="utf-8")
+    # Each fragment is one indexed page: gzip, Pagefind's signature, then JSON with its URL and title.
+    fragments = [json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd")) for p in bundle.glob("fragment/*.pf_fragment")]
+    corpus = fixture_site.result.corpus
+    assert sorted(f["url"] for f in fragments) == sorted("/" + e.url_path for e in corpus.entities)
+    titles = {f["url"]: f["meta"]["title"] for f in fragments}
+    assert all(titles["/" + e.url_path] == e.title for e in corpus.entities)
+    # Only the article: no navigation, cite box or footer text in what a result shows.
+    memo = next(f for f in fragments if f["url"] == "/documents/doc-memo/")
+    assert "Cite this page" not in memo["content"] and "Table of contents" not in memo["content"]

@@ -13,12 +13,13 @@ finds them. The cost is English stemming (prefix matching remains: 'sanction' fi
 
 from __future__ import annotations
 
+import html
 import json
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
-
-from .model import FOLDERS
 
 BUNDLE = "pagefind"  # folder in site/ holding the index and Pagefind's own scripts
 LANGUAGE = "ja"
@@ -30,37 +31,61 @@ class SearchIndexFailed(Exception):
     pass
 
 
-def mark_for_index(html: str, meta: dict) -> str:
-    """A page's content, marked as what Pagefind indexes (not header, nav or footer).
+def indexed(meta: dict) -> bool:
+    """Whether a page goes into the index. Generated listings (home, type indexes, timeline,
+    bibliography, the whole-record page) stay out: they repeat every title in the archive, so they
+    would match most queries and be the largest fragments a reader downloads (256 KB for the
+    documents index at 10,000 documents, against about 3 KB for a document)."""
+    return not meta.get("generated")
 
-    Generated listings (home, type indexes, timeline, bibliography) stay out of the index: they
-    repeat every title in the archive, so they would match most queries and be the largest
-    fragments a reader downloads (256 KB for the documents index at 10,000 documents, against
-    about 3 KB for a document). Once any page carries data-pagefind-body, Pagefind indexes only those.
+
+class Indexer:
+    """Pagefind over each indexed page's content, started as soon as MkDocs has turned every page's
+    Markdown into HTML, so that it runs while MkDocs fills in the templates and writes the site.
+
+    Each indexed page's content (the article, without header, navigation, cite box or footer) is
+    written at its URL into a folder of its own as a minimal HTML page. Pagefind indexes that content
+    and takes the title from its first <h1>: the index the finished pages gave (when they were indexed
+    after the build, with data-pagefind-body on the article) without waiting for them or parsing their
+    navigation.
     """
-    return html if meta.get("generated") else f"<div data-pagefind-body>\n{html}\n</div>"
 
+    def __init__(self):
+        self.pages = Path(tempfile.mkdtemp(prefix="archive-search-"))
+        self.process: subprocess.Popen | None = None
 
-def start_indexing(site: Path) -> subprocess.Popen:
-    """Start Pagefind on the entity pages of `site`, writing site/pagefind/; finish with wait_for_index().
+    def add(self, url: str, title: str, content: str) -> None:
+        """A page's content as MkDocs rendered it, at its site-relative URL ("documents/x/")."""
+        target = self.pages / url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
+            f"<body><div data-pagefind-body>\n{content}\n</div></body></html>\n",
+            encoding="utf-8",
+        )
 
-    Only entity pages carry data-pagefind-body, so only they are read: the glob spares Pagefind
-    parsing the listings and the whole-record page (15 MB at 1,000 documents). It runs while the
-    other post-build steps go on; those change entity pages only by atomic replacement (csp.py), so
-    Pagefind reads each page whole, before or after, and the text it indexes is the same.
-    """
-    pages = "{" + ",".join(sorted(FOLDERS.values())) + "}/*/index.html"
-    cmd = [
-        sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--glob", pages,
-        "--force-language", LANGUAGE, "--exclude-selectors", EXCLUDE, "--silent",
-    ]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    def start(self, site: Path) -> None:
+        """Index every added page into site/pagefind/, in the background."""
+        cmd = [
+            sys.executable, "-m", "pagefind", "--site", str(self.pages), "--output-path", str(site / BUNDLE),
+            "--force-language", LANGUAGE, "--exclude-selectors", EXCLUDE, "--silent",
+        ]
+        self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
+    def wait(self, site: Path) -> None:
+        try:
+            output, _ = self.process.communicate()
+            if self.process.returncode != 0 or not (site / BUNDLE / "pagefind-entry.json").is_file():
+                raise SearchIndexFailed(f"pagefind failed ({self.process.returncode}): {output.strip()[-2000:]}")
+        finally:
+            self.stop()
 
-def wait_for_index(indexing: subprocess.Popen, site: Path) -> None:
-    output, _ = indexing.communicate()
-    if indexing.returncode != 0 or not (site / BUNDLE / "pagefind-entry.json").is_file():
-        raise SearchIndexFailed(f"pagefind failed ({indexing.returncode}): {output.strip()[-2000:]}")
+    def stop(self) -> None:
+        """Stop Pagefind if it still runs and remove the pages folder (after a failed build too)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.pages, ignore_errors=True)
 
 
 def index_bytes(site: Path) -> int:
