@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.errors import ContentErrors  # noqa: E402
 from archive.generate import generate  # noqa: E402
+from archive.printpage import Printed  # noqa: E402
 from archive.search import Indexer, SearchIndexFailed, indexed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,8 +70,6 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    from archive.printpage import Printed
-
     _printed[page.file.src_uri] = Printed(page.url, page.title or "", html)
     if indexed(page.meta):
         _search.add(page.url, page.title or "", html)

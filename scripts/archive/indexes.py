@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from . import csl, dates
+from . import csl, dates, printpage
 from .loader import Entity
 from .model import FOLDERS, PLURAL_LABELS
-from . import printpage
 from .render import entity_date, esc, front_matter, link, sort_key
 
 TIMELINE_TYPES = ("document", "event")

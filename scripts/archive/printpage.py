@@ -96,12 +96,12 @@ def body(sections: list[tuple[str, list[Printed]]], site_url: str) -> str:
     for number, (title, pages) in enumerate(sections, 1):
         section_id = f"whole-record-{number}"
         toc.append(f'<li><a href="#{section_id}">{html.escape(title)}</a><ol>')
-        toc.extend(f'<li><a href="#{anchor(p.url)}">{html.escape(p.title)}</a></li>' for p in pages)
+        toc.extend(f'<li><a href="#{anchors[p.url.strip("/")]}">{html.escape(p.title)}</a></li>' for p in pages)
         toc.append("</ol></li>")
         parts.append(f'<section class="whole-record-section" aria-labelledby="{section_id}">'
                      f'<h2 id="{section_id}">{html.escape(title)}</h2>')
         for page in pages:
-            parts.append(f'<div class="whole-record-page" id="{anchor(page.url)}">{rewrite(page, anchors)}')
+            parts.append(f'<div class="whole-record-page" id="{anchors[page.url.strip("/")]}">{rewrite(page, anchors)}')
             if site_url:
                 parts.append(f'<p class="whole-record-url">{html.escape(site_url.rstrip("/") + "/" + page.url)}</p>')
             parts.append("</div>")
