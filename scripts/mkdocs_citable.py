@@ -1,5 +1,7 @@
 """Thin MkDocs glue for citability: hand each page the <head> metadata and "Cite this page" box that
-scripts/archive/citable.py prepared when the tree was generated (one side file for all pages)."""
+scripts/archive/citable.py prepared when the tree was generated (one side file for all pages), and
+write the downloadable citation records into the site, in a forked child while MkDocs renders
+(archive/parallel.py; in place under `mkdocs serve`)."""
 
 import json
 import sys
@@ -7,16 +9,33 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from archive.citable import PAGE_EXTRAS  # noqa: E402
+from archive import parallel  # noqa: E402
+from archive.citable import PAGE_EXTRAS, write_downloads  # noqa: E402
 
 _extras: dict = {}
+_downloads: parallel.Job | None = None
 
 
 def on_files(files, config):
-    global _extras
+    global _extras, _downloads
     path = Path(config["docs_dir"]) / PAGE_EXTRAS
     _extras = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    # After MkDocs has emptied site_dir (it does so before collecting files), before any page is written.
+    _downloads = parallel.beside(write_downloads, Path(config["docs_dir"]), Path(config["site_dir"]))
 
 
 def on_page_context(context, page, config, nav):
     page.meta.update(_extras.get(page.file.src_uri, {}))
+
+
+def on_post_build(config):
+    _downloads.result()
+
+
+def on_build_error(error):
+    # A failed build's site_dir is removed by its caller: let the child finish writing first.
+    if _downloads is not None:
+        try:
+            _downloads.result()
+        except Exception:  # noqa: BLE001 - the build's own error is the one reported
+            pass

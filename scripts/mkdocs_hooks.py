@@ -9,10 +9,10 @@
   Pagefind each indexed page's content as soon as it is rendered (archive/search.py).
 
 Reading (issue 5): it also adds our Markdown extension, collects every page's content for the page
-that prints the whole record (archive/printpage.py), and finishes every build (print page, Atom feed,
-Content-Security-Policy). These live here rather than in archive/site.py so
-that every way of building (make site, mkdocs serve, mike deploy) gets them; the hook is loaded by
-path, so scripts/ need not be on the import path of whatever runs MkDocs.
+that prints the whole record (archive/printpage.py), puts the Content-Security-Policy into each page
+and finishes every build (print page, Atom feed: archive/postbuild.py). These live here rather than
+in archive/site.py so that every way of building (make site, mkdocs serve, mike deploy) gets them;
+the hook is loaded by path, so scripts/ need not be on the import path of whatever runs MkDocs.
 """
 
 import os
@@ -24,16 +24,18 @@ from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from archive.csp import CspError  # noqa: E402
 from archive.errors import ContentErrors  # noqa: E402
 from archive.generate import generate  # noqa: E402
+from archive.postbuild import Finisher, PostBuildError  # noqa: E402
 from archive.printpage import Printed  # noqa: E402
 from archive.search import Indexer, SearchIndexFailed, indexed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 _serving = False
 _printed: dict = {}  # src_uri -> printpage.Printed, filled as MkDocs renders each page
-_print_order: list = []  # [(section title, [src_uri])], set once every page's Markdown is read
 _search: Indexer | None = None  # the search index of the build under way
+_finisher: Finisher | None = None  # feed, whole record and policy of the build under way
 
 
 def on_startup(command, dirty):
@@ -60,6 +62,13 @@ def on_pre_build(config):
         raise PluginError("content errors:\n" + "\n".join(map(str, exc.errors))) from None
 
 
+def on_files(files, config):
+    """The generated tree is complete (under serve, on_pre_build has just regenerated it): start the feed."""
+    global _finisher
+    _finisher = Finisher(config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")))
+    return files
+
+
 def on_page_markdown(markdown, page, config, files):
     page.meta["search"] = {"exclude": True}
     # MkDocs's Jinja does not autoescape and Material writes the description into an attribute
@@ -78,25 +87,44 @@ def on_page_content(html, page, config, files):
 
 def on_env(env, config, files):
     """Runs after every page's Markdown is rendered (on_page_content), before the templates: start the
-    search indexer, and set the print page's order (each type in reading order, as its generated
+    search indexer, and assemble the print page in its order (each type in reading order, as its generated
     index lists it: archive/printorder.py)."""
     from archive.printorder import sections
 
     indexes = {f.src_uri.split("/")[0]: f.page.markdown or "" for f in files.documentation_pages()
                if f.page is not None and f.src_uri.endswith("/index.md")}
-    _print_order[:] = sections(indexes)
+    for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
+        if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
+            _finisher.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"))
+    order = sections(indexes)
+    _finisher.printed([(title, [_printed[uri] for uri in uris if uri in _printed]) for title, uris in order])
     _search.start(Path(config["site_dir"]))  # every page's content is known: index while templates render
     return env
 
 
+def on_post_page(output, page, config):
+    return _with_policy(output, page.file.abs_dest_path)
+
+
+def on_post_template(output, template_name, config):
+    """Theme pages such as 404.html, written before the pages."""
+    if not template_name.endswith(".html"):
+        return output
+    return _with_policy(output, Path(config["site_dir"]) / template_name)
+
+
+def _with_policy(output, path):
+    try:
+        return _finisher.policy.page(output, path)
+    except CspError as exc:
+        raise PluginError(str(exc)) from None
+
+
 def on_post_build(config):
     """Print page, feed, CSP and search index, written into the freshly built site (still the staging dir under `make site`)."""
-    from archive.postbuild import PostBuildError, finish
-
-    printed = [(title, [_printed[uri] for uri in uris if uri in _printed]) for title, uris in _print_order]
     site = Path(config["site_dir"])
     try:
-        finish(site, config, Path(config["docs_dir"]), Path(os.environ.get("ARCHIVE_DOCS", ROOT / "docs")), printed)
+        _finisher.finish(site)
         _search.wait(site)
     except (PostBuildError, SearchIndexFailed) as exc:
         raise PluginError(str(exc)) from None  # on_build_error stops the indexer
@@ -105,3 +133,5 @@ def on_post_build(config):
 def on_build_error(error):
     if _search is not None:
         _search.stop()
+    if _finisher is not None:
+        _finisher.abandon()

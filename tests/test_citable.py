@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURE_DOCS, ROOT, build_corpus
 from jsonschema import Draft7Validator
 
+from archive import citable
 from archive.loader import load
 from archive.versioning import EDITORS, Release, read_version
 
@@ -263,3 +264,12 @@ def test_templated_formatting_matches_citeproc_item_by_item(entities):
         fast = csl.format_similar(items, style)
         for item in items:
             assert fast[item["id"]] == csl.format_references([item], style)[item["id"]], (style, item["id"])
+
+
+def test_citation_records_go_straight_into_the_site(fixture_site, entities):
+    """The three records of each page are written into the site by the hook (archive/citable.py,
+    write_downloads), from one side file of the generated tree, not as thousands of generated files."""
+    assert not [p for p in fixture_site.generated.rglob("*") if p.suffix in (".bib", ".ris")]
+    assert (fixture_site.generated / citable.DOWNLOADS).is_file()
+    for entity in entities:  # read from the built site, beside each page, through the cite box's links
+        assert set(_records(fixture_site, entity.url_path)) == {"bib", "ris", "json"}, entity.id

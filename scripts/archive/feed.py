@@ -139,12 +139,11 @@ def build(entries: list[Entry], site_url: str, site_name: str, description: str)
     return feed.atom_str(pretty=True)
 
 
-def write(site_dir: Path, generated: Path, site_url: str, site_name: str, description: str,
-          fallback: dt.datetime, changelog: Path | None = None) -> Path:
+def render(generated: Path, site_url: str, site_name: str, description: str,
+           fallback: dt.datetime, changelog: Path | None = None) -> bytes:
+    """The feed of a generated tree and its changelog."""
     entries = page_entries(generated, fallback) + (changelog_entries(changelog, generated) if changelog else [])
-    target = site_dir / FEED_PATH
-    target.write_bytes(build(entries, site_url, site_name, description))
-    return target
+    return build(entries, site_url, site_name, description)
 
 
 def reference_date(config_file: Path) -> dt.datetime:

@@ -1,33 +1,55 @@
-"""Steps run on the freshly built site, from the MkDocs hook's on_post_build (so `make site`, `mkdocs
-serve` and `mike deploy` all get them; under `make site` the site is still the staging dir, before the
-swap): the page that prints the whole record, the Atom feed, then the Content-Security-Policy (last, so that it sees every page's final HTML).
+"""What the MkDocs hook adds to every build (so `make site`, `mkdocs serve` and `mike deploy` all get
+it): the page that prints the whole record, the Atom feed and the Content-Security-Policy.
+
+The feed (from the generated tree) and the whole record (from the pages' rendered content) are
+assembled in forked children while MkDocs renders (archive/parallel.py); the policy goes into each
+page as MkDocs writes it (archive/csp.py). finish() puts them in place, in the freshly built site
+(still the staging dir under `make site`), the policy last so that it sees every page's final HTML.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import csp, feed, printpage
+from . import csp, feed, parallel, printpage
 
 
 class PostBuildError(Exception):
     pass
 
 
-def finish(site_dir: Path, config, generated: Path, docs: Path, printed: list) -> None:
-    """`generated`: the Markdown tree MkDocs rendered; `docs`: the authored pages (for the changelog);
-    `printed`: [(section title, [printpage.Printed])] for the whole-record page."""
-    try:
-        printpage.fill(site_dir, printed, config["site_url"] or "")
-        feed.write(
-            site_dir,
-            generated,
-            site_url=config["site_url"] or "",
-            site_name=config["site_name"],
-            description=config["site_description"] or "",
-            fallback=feed.reference_date(Path(config["config_file_path"])),
-            changelog=docs / "changelog.md",
+def _feed(generated: Path, site_url: str, name: str, description: str, config_file: Path, changelog: Path) -> bytes:
+    return feed.render(generated, site_url, name, description, feed.reference_date(config_file), changelog)
+
+
+class Finisher:
+    def __init__(self, config, generated: Path, docs: Path):
+        """Start the feed. `generated`: the Markdown tree MkDocs renders; `docs`: the authored pages
+        (the changelog)."""
+        self.site_url = config["site_url"] or ""
+        self.policy = csp.Policy()
+        self._whole_record: parallel.Job | None = None
+        self._feed = parallel.beside(
+            _feed, generated, self.site_url, config["site_name"], config["site_description"] or "",
+            Path(config["config_file_path"]), docs / "changelog.md",
         )
-        csp.apply(site_dir)
-    except (printpage.PrintPageError, feed.FeedError, csp.CspError) as exc:
-        raise PostBuildError(str(exc)) from None
+
+    def printed(self, sections: list) -> None:
+        """Every page's content is known: [(section title, [printpage.Printed])], in reading order."""
+        self._whole_record = parallel.beside(printpage.body, sections, self.site_url)
+
+    def finish(self, site_dir: Path) -> None:
+        try:
+            printpage.fill(site_dir, self._whole_record.result())
+            (site_dir / feed.FEED_PATH).write_bytes(self._feed.result())
+            self.policy.finish(site_dir)
+        except (printpage.PrintPageError, feed.FeedError, csp.CspError) as exc:
+            raise PostBuildError(str(exc)) from None
+
+    def abandon(self) -> None:
+        """After a failed build: let the children end before the caller removes the site."""
+        for job in (self._feed, self._whole_record):
+            try:
+                job and job.result()
+            except Exception:  # noqa: BLE001 - the build's own error is the one reported
+                pass

@@ -2,7 +2,8 @@
 reading order, on one page, for printing or saving as a PDF.
 
 The generator writes an ordinary page holding a placeholder; the MkDocs hook collects each page's
-content as MkDocs renders it and, after the build, puts them in the placeholder. Each page's
+content as MkDocs renders it, has body() assemble them while MkDocs fills the templates, and puts
+the result in the placeholder after the build. Each page's
 content is rendered once (by MkDocs, for its own page) and rewritten here with one pass over its
 attributes: ids are prefixed with the page's anchor so they stay unique, links to printed pages
 become links within this page, other relative links are re-based on print_page/, and headings
@@ -111,8 +112,8 @@ def body(sections: list[tuple[str, list[Printed]]], site_url: str) -> str:
     return contents + "".join(parts)
 
 
-def fill(site_dir: Path, sections: list[tuple[str, list[Printed]]], site_url: str) -> None:
-    """Put the whole record into the built print page (once; the placeholder must be there exactly once)."""
+def fill(site_dir: Path, whole_record: str) -> None:
+    """Put the whole record (body()) into the built print page; the placeholder must be there exactly once."""
     path = site_dir / URL / "index.html"
     try:
         page = path.read_text(encoding="utf-8")
@@ -120,4 +121,4 @@ def fill(site_dir: Path, sections: list[tuple[str, list[Printed]]], site_url: st
         raise PrintPageError(f"{path}: the print page was not built ({exc.strerror})") from None
     if page.count(PLACEHOLDER) != 1:
         raise PrintPageError(f"{path}: expected the placeholder {PLACEHOLDER} exactly once")
-    path.write_text(page.replace(PLACEHOLDER, body(sections, site_url)), encoding="utf-8")
+    path.write_text(page.replace(PLACEHOLDER, whole_record), encoding="utf-8")
