@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     args = parser.parse_args(argv)
+    # MkDocs resolves docs_dir against mkdocs.yml's folder, not the working directory.
+    for name in ("docs", "out", "site", "config"):
+        setattr(args, name, getattr(args, name).resolve())
 
     started = time.perf_counter()
     if args.command == "version":  # the release version (CITATION.cff), for the deploy workflow
@@ -59,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.docs / urls.MANIFEST}: {len(added)} URL(s) added" + "".join(f"\n  {u}" for u in added))
         return 0
     if args.command == "site":
-        os.environ["ARCHIVE_DOCS"] = str(args.docs.resolve())  # the hook's post-build reads the changelog
+        os.environ["ARCHIVE_DOCS"] = str(args.docs)  # the hook's post-build reads the changelog
         # The corpus and generated pages stay alive but are never freed: keep them out of the cyclic
         # garbage collector's scans, which otherwise grow with the corpus and slow MkDocs's build.
         del result

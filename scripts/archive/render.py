@@ -19,7 +19,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|{}])")
 
 def esc(text: object) -> str:
     """Plain text made safe for Markdown: no tag survives, no accidental emphasis or link."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+    return _esc(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # the same titles are escaped for every link to them
+def _esc(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def rel(from_md: str, to_md: str) -> str:
@@ -68,6 +73,14 @@ class PageWriter:
         self.index = index
         self.graph = graph
         self.site = site
+        self._details: dict[str, str] = {}  # source id -> its note detail, the same in every note
+        self._sort_keys: dict[str, tuple] = {}
+
+    def _sort_key(self, entity: Entity) -> tuple:
+        key = self._sort_keys.get(entity.id)
+        if key is None:
+            key = self._sort_keys[entity.id] = sort_key(entity)
+        return key
 
     # --- inline syntax -------------------------------------------------------------
 
@@ -91,6 +104,12 @@ class PageWriter:
         return f"[^{len(notes)}]"
 
     def _source_detail(self, source: Entity) -> str:
+        detail = self._details.get(source.id)
+        if detail is None:
+            detail = self._details[source.id] = self._describe_source(source)
+        return detail
+
+    def _describe_source(self, source: Entity) -> str:
         bits = [esc(source.get("container_title") or source.get("publisher") or "")]
         if source.get("issued"):
             bits.append(dates.parse(source.get("issued")).human())
@@ -175,7 +194,7 @@ class PageWriter:
         if not referrers:
             return ""
         by_type: dict[str, list[Entity]] = {}
-        for ref in sorted(referrers, key=sort_key):
+        for ref in sorted(referrers, key=self._sort_key):
             by_type.setdefault(ref.type, []).append(ref)
         lines = [
             f"- **{PLURAL_LABELS[t]}:** " + ", ".join(link(page.md_path, e) for e in by_type[t])
@@ -191,7 +210,7 @@ class PageWriter:
         if not citing:
             return "## Cited by\n\nNo page cites this source yet.\n\n"
         lines = []
-        for entity in sorted((self.index[i] for i in citing), key=sort_key):
+        for entity in sorted((self.index[i] for i in citing), key=self._sort_key):
             count = citing[entity.id]
             lines.append(f"- {link(page.md_path, entity)} ({SINGULAR_LABELS[entity.type].lower()}, {count} citation{'s' * (count != 1)})")
         return "## Cited by\n\n" + "\n".join(lines) + "\n\n"

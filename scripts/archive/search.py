@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,14 @@ def indexed(meta: dict) -> bool:
     return not meta.get("generated")
 
 
+def _scratch() -> str | None:
+    """A memory-backed folder for the pages Pagefind reads, where the machine has one: creating a
+    file on disk costs ~0.5 ms (ext4 on this project's machine), on tmpfs ~0.03 ms, and MkDocs waits
+    for each one. None: the system's temporary folder."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 class Indexer:
     """Pagefind over each indexed page's content, started as soon as MkDocs has turned every page's
     Markdown into HTML, so that it runs while MkDocs fills in the templates and writes the site.
@@ -51,7 +60,7 @@ class Indexer:
     """
 
     def __init__(self):
-        self.pages = Path(tempfile.mkdtemp(prefix="archive-search-"))
+        self.pages = Path(tempfile.mkdtemp(prefix="archive-search-", dir=_scratch()))
         self.process: subprocess.Popen | None = None
 
     def add(self, url: str, title: str, content: str) -> None:
