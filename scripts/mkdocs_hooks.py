@@ -21,12 +21,13 @@ from pathlib import Path
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import get_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from archive.csp import CspError  # noqa: E402
 from archive.errors import ContentErrors  # noqa: E402
-from archive.generate import generate  # noqa: E402
+from archive.generate import LATE, abandon_late, generate, take_late  # noqa: E402
 from archive.postbuild import Finisher, PostBuildError  # noqa: E402
 from archive.printpage import Printed  # noqa: E402
 from archive.search import Indexer, SearchIndexFailed, indexed  # noqa: E402
@@ -70,12 +71,22 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri in LATE:  # make site: a page generated while MkDocs rendered the others
+        markdown = _late(page.file.src_uri, config)
     page.meta["search"] = {"exclude": True}
     # MkDocs's Jinja does not autoescape and Material writes the description into an attribute
     # as it is: a summary with a quote would end the attribute. Markup is escaped once, never twice.
     if isinstance(page.meta.get("description"), str):
         page.meta["description"] = escape(page.meta["description"])
     return markdown
+
+
+def _late(src_uri, config):
+    try:
+        text = take_late(src_uri, Path(config["docs_dir"]))
+    except Exception as exc:  # noqa: BLE001 - the generator's error, reported as the build's
+        raise PluginError(f"{src_uri}: {exc}") from None
+    return get_data(text)[0]  # its front matter is the placeholder's, already read by MkDocs
 
 
 def on_page_content(html, page, config, files):
@@ -124,6 +135,8 @@ def on_post_build(config):
     """Print page, feed, CSP and search index, written into the freshly built site (still the staging dir under `make site`)."""
     site = Path(config["site_dir"])
     try:
+        for src_uri in list(LATE):  # a late page MkDocs did not render (none today): complete the tree
+            _late(src_uri, config)
         _finisher.finish(site)
         _search.wait(site)
     except (PostBuildError, SearchIndexFailed) as exc:
@@ -131,6 +144,7 @@ def on_post_build(config):
 
 
 def on_build_error(error):
+    abandon_late()
     if _search is not None:
         _search.stop()
     if _finisher is not None:

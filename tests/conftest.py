@@ -40,7 +40,7 @@ def build_corpus(docs: Path, workdir: Path, nav=None, release=None, **overrides)
     (archive.versioning.Release) also sets MkDocs's site_url; other keywords override mkdocs.yml
     settings (e.g. site_url, repo_url)."""
     generated, site = workdir / "generated", workdir / "site"
-    result = generate(docs, generated, release=release)
+    result = generate(docs, generated, release=release, defer=True)  # as `make site` does
     overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
     previous = os.environ.get("ARCHIVE_DOCS")
     os.environ["ARCHIVE_DOCS"] = str(docs)  # authored pages of this build (the hook reads its changelog)

@@ -28,3 +28,14 @@ def test_beside_returns_a_large_result_whole():
 def test_beside_raises_the_steps_error():
     with pytest.raises(ValueError, match="no such source"):
         parallel.beside(_fails, "no such source").result()
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_the_error_is_raised_by_result_not_by_beside(monkeypatch, forks):
+    """A caller that keeps the job for later (a late page) gets the error where it asks for the result."""
+    if forks and not parallel.can_fork():
+        forks = False  # pytest's process has other threads here: both cases run in place
+    monkeypatch.setattr(parallel, "can_fork", lambda: forks)
+    job = parallel.beside(_fails, "no such source")
+    with pytest.raises(ValueError, match="no such source"):
+        job.result()

@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     from .site import BuildFailed, publish
 
     try:
-        result = generate(args.docs, args.out)
+        # `site`: MkDocs runs next in this process, and its hook takes the late pages (generate.LATE).
+        result = generate(args.docs, args.out, defer=args.command == "site")
     except ContentErrors as exc:
         return _report(exc.errors)
     print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")

@@ -32,6 +32,14 @@ SITE = {
 }
 
 
+# Pages whose final Markdown is still being computed in a child process, by path in the generated
+# tree: filled by generate(defer=True), emptied by the MkDocs hook (scripts/mkdocs_hooks.py), which
+# takes each one's text when MkDocs reaches the page and writes it into the tree. `make site` defers
+# the bibliography (citeproc, ~4 ms per source: 9 s at 10,000 documents) this way, so MkDocs starts
+# rendering the other pages instead of waiting for it.
+LATE: dict[str, parallel.Job] = {}
+
+
 @dataclass
 class Result:
     corpus: Corpus
@@ -40,11 +48,15 @@ class Result:
     removed: list[str]
 
 
-def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
-    """Relative path -> Markdown for every generated page (assumes a valid corpus)."""
+def render_pages(corpus: Corpus, site: dict | None = None, late: dict | None = None) -> dict[str, str]:
+    """Relative path -> Markdown for every generated page (assumes a valid corpus).
+
+    With `late` (a dict), the bibliography is not waited for: its page is a placeholder with the final
+    front matter, and its job goes into `late` under the page's path (see LATE)."""
     site = site or SITE
     by_type = {t: corpus.of_type(t) for t in TYPES}
-    bibliography = parallel.beside(indexes.bibliography, by_type["source"])  # citeproc, on another CPU
+    # citeproc, on another CPU; when late, after the cite boxes, which generation waits for.
+    bibliography = parallel.beside(indexes.bibliography, by_type["source"], nice=parallel.NICE + (9 if late is not None else 0))
     index = corpus.by_id()
     links = graph_mod.build(corpus)
     writer = PageWriter(index, links, site)
@@ -53,8 +65,13 @@ def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
         if type_name != "source":
             path, text = indexes.type_index(type_name, by_type[type_name])
             pages[path] = text
+    if late is None:
+        path, text = bibliography.result()
+    else:
+        path, text = indexes.BIBLIOGRAPHY, indexes.bibliography_placeholder()
+        late[path] = bibliography
+    pages[path] = text
     for path, text in (
-        bibliography.result(),
         indexes.timeline(corpus.entities),
         indexes.home(by_type, site),
         topics.topics_page(corpus.entities),
@@ -62,6 +79,22 @@ def render_pages(corpus: Corpus, site: dict | None = None) -> dict[str, str]:
     ):
         pages[path] = text
     return pages
+
+
+def take_late(path: str, out: Path) -> str:
+    """The final text of a late page (waiting for it if need be), written into the generated tree."""
+    text = LATE.pop(path).result()[1]
+    (out / path).write_text(text, encoding="utf-8")
+    return text
+
+
+def abandon_late() -> None:
+    """After a failed build: wait for the late pages' children, keep nothing."""
+    while LATE:
+        try:
+            LATE.popitem()[1].result()
+        except Exception:  # noqa: BLE001 - the build's own error is the one reported
+            pass
 
 
 def _static_files(docs: Path) -> dict[str, bytes]:
@@ -94,8 +127,12 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
     return written, removed
 
 
-def generate(docs: Path, out: Path, site: dict | None = None, release: versioning.Release | None = None) -> Result:
-    """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error."""
+def generate(docs: Path, out: Path, site: dict | None = None, release: versioning.Release | None = None,
+             defer: bool = False) -> Result:
+    """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error.
+
+    defer=True (only for a build that MkDocs runs next in this process, with the hook): late pages are
+    written as placeholders and left in LATE for the hook."""
     corpus, errors = check(docs)
     if errors:
         raise ContentErrors(errors)
@@ -104,7 +141,8 @@ def generate(docs: Path, out: Path, site: dict | None = None, release: versionin
     # child process while this one renders the pages (archive/parallel.py).
     release = release or versioning.current_release(site["name"])
     citable_job = parallel.beside(citable.build, corpus, docs, release, site["description"])
-    pages = render_pages(corpus, site)
+    LATE.clear()
+    pages = render_pages(corpus, site, LATE if defer else None)
     citable_pages, citable_files = citable_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))

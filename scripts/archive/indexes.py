@@ -55,21 +55,29 @@ def type_index(type_name: str, entities: list[Entity]) -> tuple[str, str]:
     return path, body
 
 
+BIBLIOGRAPHY = f"{FOLDERS['source']}/index.md"
+_BIBLIOGRAPHY_META = {"title": "Bibliography", "generated": True}
+
+
 def bibliography(sources: list[Entity]) -> tuple[str, str]:
     """Every source, formatted in Chicago notes-bibliography style by citeproc-py, with its page link."""
-    path = f"{FOLDERS['source']}/index.md"
     formatted = csl.format_references([csl.source_item(s) for s in sources], "chicago")
     ordered = sorted(sources, key=lambda s: (formatted.get(s.id, "").lower(), s.id))
     lines = [f"- {formatted[s.id]} [{'Source page'}]({s.id}.md) ({esc(s.get('seen'))})" for s in ordered]
     body = (
-        front_matter({"title": "Bibliography", "generated": True})
+        front_matter(_BIBLIOGRAPHY_META)
         + "# Bibliography\n\n"
         + f"Every source cited in the archive ({len(sources)}), formatted in Chicago notes-bibliography style. "
         + "The note after each entry says how the source was seen: *full-text*, *excerpt* or *link-only*.\n\n"
         + "\n".join(lines)
         + "\n"
     )
-    return path, body
+    return BIBLIOGRAPHY, body
+
+
+def bibliography_placeholder() -> str:
+    """The bibliography page while its entries are being formatted: the same front matter, no entries."""
+    return front_matter(_BIBLIOGRAPHY_META) + "# Bibliography\n"
 
 
 def timeline(entities: list[Entity]) -> tuple[str, str]:

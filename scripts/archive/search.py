@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .parallel import NICE
+
 BUNDLE = "pagefind"  # folder in site/ holding the index and Pagefind's own scripts
 LANGUAGE = "ja"
 EXCLUDE = ".headerlink, .md-content__button, .footnote-backref"
@@ -79,6 +81,9 @@ class Indexer:
             sys.executable, "-m", "pagefind", "--site", str(self.pages), "--output-path", str(site / BUNDLE),
             "--force-language", LANGUAGE, "--exclude-selectors", EXCLUDE, "--silent",
         ]
+        nice = shutil.which("nice")  # below MkDocs, which it runs beside (archive/parallel.py: NICE)
+        if nice:
+            cmd = [nice, "-n", str(NICE), *cmd]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def wait(self, site: Path) -> None:
