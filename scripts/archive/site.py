@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
@@ -28,20 +29,38 @@ def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, **overrides)
         raise BuildFailed(str(exc) or "mkdocs build failed") from None
 
 
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # linux/fcntl.h, linux/fs.h
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step (Linux renameat2 with RENAME_EXCHANGE), so that a server
+    reading site/ never finds it missing. False where the system or filesystem cannot: nothing moved."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library without renameat2
+        return False
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
 def publish(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
     """Build into a temporary sibling of site_dir, then swap it into place."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-staging-", dir=site_dir.parent))
+    mask = os.umask(0)
+    os.umask(mask)
+    staging.chmod(0o777 & ~mask)  # mkdtemp's folder is private (0700); site/ is for a web server to read
     try:
         mkdocs_build(config_file, docs_dir, staging, **overrides)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = site_dir.with_name(f".site-old-{os.getpid()}")
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    staging = None
-    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists() and exchange(staging, site_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous site
+    else:  # no atomic exchange here: two renames, with a moment between them when site/ is missing
+        old = site_dir.with_name(f".site-old-{os.getpid()}")
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+        shutil.rmtree(old, ignore_errors=True)
     logging.getLogger(__name__).info("site published to %s", site_dir)
