@@ -34,8 +34,4 @@ def on_post_build(config):
 
 def on_build_error(error):
     # A failed build's site_dir is removed by its caller: let the child finish writing first.
-    if _downloads is not None:
-        try:
-            _downloads.result()
-        except Exception:  # noqa: BLE001 - the build's own error is the one reported
-            pass
+    parallel.settle(_downloads)

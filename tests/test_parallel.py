@@ -39,3 +39,9 @@ def test_the_error_is_raised_by_result_not_by_beside(monkeypatch, forks):
     job = parallel.beside(_fails, "no such source")
     with pytest.raises(ValueError, match="no such source"):
         job.result()
+
+
+def test_settle_waits_for_every_job_and_keeps_no_error():
+    jobs = [parallel.beside(_fails, "first"), None, parallel.beside(pow, 2, 5)]
+    parallel.settle(*jobs)  # no error raised
+    assert jobs[2].result() == 32

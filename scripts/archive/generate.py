@@ -90,11 +90,9 @@ def take_late(path: str, out: Path) -> str:
 
 def abandon_late() -> None:
     """After a failed build: wait for the late pages' children, keep nothing."""
-    while LATE:
-        try:
-            LATE.popitem()[1].result()
-        except Exception:  # noqa: BLE001 - the build's own error is the one reported
-            pass
+    jobs = list(LATE.values())
+    LATE.clear()
+    parallel.settle(*jobs)
 
 
 def _static_files(docs: Path) -> dict[str, bytes]:

@@ -46,6 +46,17 @@ class Job:
         return value
 
 
+def settle(*jobs: Job | None) -> None:
+    """After a failed build: wait for the jobs' children (None: no job), keeping neither results nor
+    errors, so none still writes into a folder the caller is about to remove."""
+    for job in jobs:
+        if job is not None:
+            try:
+                job.result()
+            except Exception:  # noqa: BLE001 - the build's own error is the one reported
+                pass
+
+
 def _child(pipe, fn, args, nice) -> None:
     os.nice(nice)
     try:

@@ -48,8 +48,4 @@ class Finisher:
 
     def abandon(self) -> None:
         """After a failed build: let the children end before the caller removes the site."""
-        for job in (self._feed, self._whole_record):
-            try:
-                job and job.result()
-            except Exception:  # noqa: BLE001 - the build's own error is the one reported
-                pass
+        parallel.settle(self._feed, self._whole_record)
