@@ -184,21 +184,87 @@ def test_cite_box_copies_bibtex_to_clipboard(browser, served):
         context.close()
 
 
+PALETTE_TOGGLE = "form[data-archive-palette] label:visible"
+SCHEME_STATE = """() => ({
+    scheme: document.body.getAttribute("data-md-color-scheme"),
+    toggle: [...document.querySelectorAll("form[data-archive-palette] label")].filter(l => !l.hidden).map(l => l.title),
+    themeColor: [...document.querySelectorAll("meta[name=theme-color]")].map(m => m.content),
+    colorScheme: [...document.querySelectorAll("meta[name=color-scheme]")].map(m => m.content),
+    header: getComputedStyle(document.querySelector(".md-header")).backgroundColor,
+})"""
+
+
+def hex_colour(css_rgb: str) -> str:
+    return "#" + "".join(f"{int(c):02x}" for c in re.findall(r"\d+", css_rgb)[:3])
+
+
 def test_dark_mode_toggles(visit):
+    """The toggle (ours: docs/overrides/assets/palette.js) switches the scheme, tells the browser (theme-color,
+    color-scheme), is remembered on the next page, and works from the keyboard."""
     visit.goto(PAGE_TYPES["document"])
     page = visit.page
-    body = page.locator("body")
-    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    state = page.evaluate(SCHEME_STATE)
+    assert state["scheme"] == "default" and state["toggle"] == ["Switch to dark mode"]
+    assert state["colorScheme"] == ["light"] and state["themeColor"] == [hex_colour(state["header"])]
     light_bg = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
-    page.locator("form[data-md-component='palette'] label:visible").first.click()
-    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    page.locator(PALETTE_TOGGLE).first.click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    state = page.evaluate(SCHEME_STATE)
+    assert state["toggle"] == ["Switch to light mode"]
+    assert state["colorScheme"] == ["dark"] and state["themeColor"] == [hex_colour(state["header"])]
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") != light_bg
     # The choice is remembered on the next page.
     visit.goto(PAGE_TYPES["timeline"])
-    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
-    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert page.evaluate(SCHEME_STATE)["scheme"] == "slate"
+    page.locator(PALETTE_TOGGLE).first.click()
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "default")
+    # Keyboard: Enter on the toggle's radio button moves to the next scheme.
+    page.locator("form[data-archive-palette] input").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    assert page.evaluate(SCHEME_STATE)["toggle"] == ["Switch to light mode"]
     assert visit.errors == []
+
+
+def test_scheme_follows_the_system_and_is_set_before_material_runs(browser, served):
+    """A reader whose system is dark, who never chose, gets the dark scheme as the page is parsed:
+    the page is never painted light first. Material's bundle is refused here, so what sets the scheme
+    is the inline script, not Material."""
+    context = new_context(browser, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.route(re.compile(r"/assets/javascripts/bundle\."), lambda route: route.abort())
+        page.goto(served.url + PAGE_TYPES["document"], wait_until="load")
+        state = page.evaluate(SCHEME_STATE)
+        assert state["scheme"] == "slate" and state["toggle"] == ["Switch to light mode"]
+        assert state["colorScheme"] == ["dark"] and state["themeColor"] == [hex_colour(state["header"])]
+        # Nothing was stored: the system's preference is followed until the reader chooses.
+        assert page.evaluate("() => Object.keys(localStorage).filter(k => k.endsWith('__palette'))") == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("kind", ["home", "document", "timeline"])
+def test_header_does_not_move_once_painted(browser, served, kind, viewport):
+    """No layout shift in the header while the page loads: the colour toggle and the search button, which
+    scripts show, do not push what was already painted. The CPU is slowed as Lighthouse's phone is, so
+    the browser paints the page while it is still being read, as a phone does. (Material can still
+    move the footer of a page shorter than its sidebar when it sizes the sidebar; rare, not ours.)"""
+    context = new_context(browser, viewport=viewport)
+    try:
+        page = context.new_page()
+        page.add_init_script("""window.__shifts = [];
+            new PerformanceObserver(list => { for (const e of list.getEntries())
+                for (const s of e.sources) if (s.node && s.node.closest && s.node.closest(".md-header"))
+                    __shifts.push(s.node.outerHTML.slice(0, 80)); })
+            .observe({type: "layout-shift", buffered: true});""")
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto(served.url + PAGE_TYPES[kind], wait_until="load")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("__shifts") == []
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
@@ -226,7 +292,7 @@ def test_no_serious_accessibility_violations(visit, kind):
 def test_accessibility_in_dark_mode(visit):
     """Dark mode is a colour scheme of its own: contrast is checked there too."""
     visit.goto(PAGE_TYPES["document"])
-    visit.page.locator("form[data-md-component='palette'] label:visible").first.click()
+    visit.page.locator(PALETTE_TOGGLE).first.click()
     expect(visit.page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     results = Axe().run(visit.page)
     serious = [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

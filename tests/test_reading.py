@@ -59,6 +59,23 @@ def test_every_page_has_a_csp_allowing_only_its_own_inline_scripts(fixture_site)
     assert len(policies) == 1
 
 
+def test_no_script_holds_up_the_first_paint(fixture_site):
+    """Every external script of a page is deferred (Material's bundle included: docs/overrides/main.html),
+    and Material's palette component, which restyles the whole page after load, is not mounted: the
+    page's own toggle (partials/palette.html) is there instead."""
+    themed = 0
+    for path in _pages(fixture_site.site):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        scripts = soup.find_all("script", src=True)
+        if not any("/bundle." in s["src"] for s in scripts):
+            continue  # redirect stubs: no theme
+        themed += 1
+        assert all(s.has_attr("defer") or s.has_attr("async") for s in scripts), f"{path}: {[s['src'] for s in scripts if not s.has_attr('defer')]}"
+        assert any(s["src"].endswith("assets/palette.js") for s in scripts), path
+        assert soup.select("form[data-md-component=palette]") == [] and len(soup.select("form[data-archive-palette] input")) == 2, path
+    assert themed > 10
+
+
 def _entries(xml: bytes):
     tree = etree.fromstring(xml)
     assert tree.tag == f"{ATOM}feed"
