@@ -337,6 +337,10 @@ def test_instant_navigation_keeps_the_page(visit):
     expect(visit.page).to_have_url(re.compile(r"/timeline/(#[\w-]*)?$"))
     expect(visit.page.locator("article.md-content__inner h1")).to_contain_text("Timeline")
     assert visit.page.evaluate("() => window.__stayed === true")
+    # The colour toggle (ours, in the header, which the swap keeps) still works on the new content.
+    visit.page.locator(PALETTE_TOGGLE).first.click()
+    expect(visit.page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    assert visit.page.evaluate(SCHEME_STATE)["toggle"] == ["Switch to light mode"]
     assert visit.errors == [] and visit.outside == []
 
 
