@@ -28,6 +28,7 @@ EXPECTED_SCHEMA_TYPES = {
     "organization": "Organization",
     "source": "CreativeWork",
     "essay": "Article",
+    "file": "ArchiveComponent",
 }
 FORMAT_LABELS = ["Chicago", "APA", "MLA", "BibTeX", "RIS", "CSL-JSON"]
 

@@ -80,7 +80,7 @@ def test_data_page_explains_every_field(fixture_site):
     for f in all_fields():
         assert f.help.split(":")[0][:40] in text, f.name
     for type_name in TYPES:
-        table = page.find("h2", id=f"{SINGULAR_LABELS[type_name].lower()}-fields").find_next("table")
+        table = page.find("h2", id=f"{SINGULAR_LABELS[type_name].lower().replace(' ', '-')}-fields").find_next("table")
         names = [row.find("td").get_text() for row in table.find_all("tr")[1:]]
         assert names == [f.name for f in fields_for(type_name)]
     for link in page.find("article").find_all("a", href=True):

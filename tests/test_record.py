@@ -151,3 +151,88 @@ def test_real_site_builds_every_page(real_site, record):
         page = real_site.html(entity.url_path)
         assert page.find("h1") is not None, entity.url_path
     assert (real_site.site / "timeline" / "index.html").is_file()
+
+
+RELEASE = "mofa-release-2020-12-23"
+PRESS_ARTICLE = {ARTICLE, "todaychina-8862"}  # the English article and its earlier version
+
+
+def _hrefs_to(page, folder: str) -> set[str]:
+    """Ids of the pages of one folder that an article links to (relative links of the built page)."""
+    out = set()
+    for a in page.find("article").find_all("a", href=True):
+        match = re.search(rf"(?:^|/){folder}/([a-z0-9-]+)/(?:index\.html)?(?:#.*)?$", a["href"])
+        if match:
+            out.add(match.group(1))
+    return out
+
+
+def test_release_page_lists_every_file_and_each_listed_file_has_a_page(real_site, record):
+    corpus, _ = record
+    files = {e.id for e in corpus.of_type("file") if e.get("release") == RELEASE}
+    assert files, "the release has no file pages"
+    page = real_site.html(f"events/{RELEASE}/")
+    listing = page.find("h2", id="files-in-this-release")
+    assert listing is not None, "the release page has no list of its files"
+    listed = {re.search(r"files/([a-z0-9-]+)/", a["href"]).group(1) for a in listing.find_next("ul").find_all("a", href=True)}
+    assert listed == files
+    for ident in _hrefs_to(page, "files") | listed:
+        file_page = real_site.html(f"files/{ident}/")
+        assert file_page.find("h1") is not None, ident
+        assert "Archival file" in file_page.find(class_="entity-meta").get_text(), ident
+
+
+def test_every_document_with_a_known_file_links_to_it(real_site, record):
+    corpus, _ = record
+    files = corpus.of_type("file")
+    by_title: dict[str, list[str]] = {}
+    for f in files:
+        if f.get("title_original"):
+            by_title.setdefault(f.get("title_original"), []).append(f.id)
+    for doc in corpus.of_type("document"):
+        text = doc.body + " ".join(str(v) for v in doc.data.values())
+        # A document whose page names the original title of exactly one file sits in that file.
+        named = {ids[0] for title, ids in by_title.items() if len(ids) == 1 and title in text}
+        if doc.get("file") is None:
+            assert not named, f"{doc.path}: names the file {sorted(named)} but has no `file:`"
+            continue
+        assert named <= {doc.get("file")}, f"{doc.path}: names {sorted(named)} but sits in {doc.get('file')}"
+        page = real_site.html(doc.url_path)
+        assert doc.get("file") in _hrefs_to(page.find(class_="entity-meta").parent, "files"), doc.path
+        listing = real_site.html(f"files/{doc.get('file')}/").find("h2", id="documents-in-this-file")
+        assert listing is not None and any(
+            f"documents/{doc.id}/" in a["href"] for a in listing.find_next("ul").find_all("a", href=True)
+        ), doc.path
+
+
+@pytest.mark.parametrize("type_name, least", [("document", 20), ("event", 25)])
+def test_the_release_is_covered_beyond_the_english_article(record, type_name, least):
+    corpus, _ = record
+    pages = corpus.of_type(type_name)
+    assert len(pages) >= least, f"{len(pages)} {type_name} pages"
+    for page in pages:
+        cited = {item.source for line, text in prose_texts(page) for c in markup.citations_in(text, line)[0] for item in c.items}
+        assert cited - PRESS_ARTICLE, f"{page.path}: cites no source but the English article"
+
+
+# Statements the audit of December 2026 showed to be wrong; corrected, they must not come back.
+CORRECTED = [
+    (re.compile(r"written on the day", re.I), "the 4 June paper's date is questioned (Webronza)"),
+    (re.compile(r"Nikkei's own report", re.I), "the 「1対6」 piece is Kyodo copy carried by Nikkei"),
+    (re.compile(r"Deputy Foreign Minister", re.I), "Kunihiro was 外務審議官, Deputy Minister for Foreign Affairs"),
+    (re.compile(r"places the onus on China", re.I), "the isolation wording was Uno's own proposal"),
+]
+
+
+def test_corrected_statements_do_not_return(record):
+    corpus, _ = record
+    found = []
+    for entity in corpus.entities:
+        # What the site says in its own voice: the body and summary (a discrepancy's claim may quote an error).
+        claims = {entity.line("discrepancies", i, "claim") for i, _ in enumerate(entity.get("discrepancies") or [])}
+        texts = [(line, text) for line, text in prose_texts(entity) if line not in claims]
+        for line, text in texts + [(entity.line("summary"), str(entity.get("summary") or ""))]:
+            for pattern, why in CORRECTED:
+                if pattern.search(text):
+                    found.append(f"{entity.path}:{line}: {pattern.pattern!r} ({why})")
+    assert not found, "\n".join(found)

@@ -81,7 +81,7 @@ CASES = {
     "unknown type": (
         "people/person-a.md", "type: person", "type: persona",
         ["docs/people/person-a.md:3: unknown type 'persona' (expected one of: document, event, person, "
-         "organization, source, essay)"],
+         "organization, source, essay, file)"],
     ),
     "unknown field": (
         "people/person-a.md", "name_original:", "nickname: Taro\nname_original:",
@@ -101,8 +101,8 @@ CASES = {
     ),
     "document without citation": (
         "documents/doc-later.md", " [@src-beta]", "",
-        ["docs/documents/doc-later.md:8: a document page must cite at least one source in its body",
-         "docs/documents/doc-later.md:8: paragraph has no citation: add [@source-id, locator]"],
+        ["docs/documents/doc-later.md:9: a document page must cite at least one source in its body",
+         "docs/documents/doc-later.md:9: paragraph has no citation: add [@source-id, locator]"],
     ),
     "event without citation": (
         "events/event-year.md", " [@src-beta]", "",

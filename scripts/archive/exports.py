@@ -11,12 +11,12 @@ import json
 from . import markup
 from .graph import prose_texts
 from .loader import Corpus, Entity
-from .model import DATE_PATTERN, FOLDERS, SLUG_PATTERN, SINGULAR_LABELS, TYPES, fields_for, json_schema
+from .model import DATE_PATTERN, FOLDERS, SLUG_PATTERN, SINGULAR_LABELS, TYPES, fields_for, json_schema, types_where
 from .render import esc, front_matter
 from .versioning import Release
 
 FOLDER = "data"
-TABLES = ("document", "event")  # the types with a CSV table
+TABLES = types_where(lambda t: t.table)  # the types with a CSV table
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
 _SKIPPED_IN_CSV = ("discrepancies", "roles")  # nested lists: in archive.json only
 

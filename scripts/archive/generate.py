@@ -25,9 +25,9 @@ SITE = {
     "name": "Japan 1989 Diplomatic Records Archive",
     "description": (
         "A documentary archive of the diplomatic records from around 1989 that Japan's Ministry of Foreign "
-        "Affairs released on 23 December 2020, centred on Japan's response to the Tiananmen crackdown, its "
-        "opposition to joint G7 sanctions and the Summit of the Arch's Declaration on China. Every page cites "
-        "its sources."
+        "Affairs released on 23 December 2020: the Shōwa funeral diplomacy, the enthronement, Japan–US and "
+        "Japan–UK summitry, Tiananmen and Japan's opposition to joint sanctions, Asia-Pacific cooperation, "
+        "Cambodia and the G7 Summit of the Arch and its Declaration on China. Every page cites its sources."
     ),
 }
 

@@ -42,12 +42,17 @@ class Graph:
     cited_by: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     links: dict[str, list[str]] = field(default_factory=dict)
     citations: dict[str, list[str]] = field(default_factory=dict)
+    # target id -> heading (the field's `inverse` in fields.csv) -> ids pointing at it through that field
+    inverse: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(dict))
 
 
 def build(corpus: Corpus) -> Graph:
     graph = Graph()
     for entity in corpus.entities:
         graph.related[entity.id] = relations(entity)
+        for spec in fields_for(entity.type):
+            if spec.inverse and spec.kind == "ref" and isinstance(entity.get(spec.name), str):
+                graph.inverse[entity.get(spec.name)].setdefault(spec.inverse, []).append(entity.id)
         links, cites = [], []
         for line, text in prose_texts(entity):
             plain = markup.prose(text)

@@ -7,10 +7,10 @@ from itertools import groupby
 
 from . import csl, dates, printpage
 from .loader import Entity
-from .model import FOLDERS, PLURAL_LABELS
+from .model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, SINGULAR_LABELS, types_where
 from .render import entity_date, esc, front_matter, link, sort_key
 
-TIMELINE_TYPES = ("document", "event")
+TIMELINE_TYPES = types_where(lambda t: t.timeline)
 
 
 def _cell(text: object) -> str:
@@ -31,27 +31,34 @@ def dated(entities: list[Entity]) -> list[Entity]:
     return sorted((e for e in entities if e.get("date") or e.get("start")), key=sort_key)
 
 
+_INDEX_SORT = {
+    "date": sort_key,
+    "order": lambda e: (e.get("order", 999), e.title),
+    "title": lambda e: (e.title.lower(), e.id),
+    "number": lambda e: (str(e.get("number") or "~"), e.title.lower(), e.id),
+}
+
+
+def _index_cell(path: str, entity: Entity, column: str) -> str:
+    if column == "title":
+        return link(path, entity)
+    if column == "when":
+        return _short_date(entity)
+    if column == "original":
+        return _cell(entity.get("name_original") or entity.get("title_original") or "")
+    value = entity.get(column)
+    return "" if value is None else _cell(value)
+
+
 def type_index(type_name: str, entities: list[Entity]) -> tuple[str, str]:
-    """(path, markdown) of the index page of one type."""
-    path = f"{FOLDERS[type_name]}/index.md"
-    title = PLURAL_LABELS[type_name]
-    if type_name in ("document", "event"):
-        rows = ["| Date | Title | Summary |", "|---|---|---|"]
-        ordered = sorted(entities, key=sort_key)
-        rows += [f"| {_short_date(e)} | {link(path, e)} | {_cell(e.get('summary', ''))} |" for e in ordered]
-    elif type_name == "essay":
-        rows = ["| Essay | Summary |", "|---|---|"]
-        ordered = sorted(entities, key=lambda e: (e.get("order", 999), e.title))
-        rows += [f"| {link(path, e)} | {_cell(e.get('summary', ''))} |" for e in ordered]
-    else:
-        rows = ["| Name | Original script | Summary |", "|---|---|---|"]
-        ordered = sorted(entities, key=lambda e: (e.title.lower(), e.id))
-        rows += [
-            f"| {link(path, e)} | {_cell(e.get('name_original') or e.get('title_original') or '')} | {_cell(e.get('summary', ''))} |"
-            for e in ordered
-        ]
-    intro = f"{len(entities)} {title.lower()} in the archive."
-    body = front_matter({"title": title, "generated": True}) + f"# {title}\n\n{intro}\n\n" + "\n".join(rows) + "\n"
+    """(path, markdown) of the index page of one type: the columns and order its row in types.csv names."""
+    kind = ENTITY_TYPES[type_name]
+    path = f"{kind.folder}/index.md"
+    rows = ["| " + " | ".join(h for h, _ in kind.index_columns) + " |", "|" + "---|" * len(kind.index_columns)]
+    for e in sorted(entities, key=_INDEX_SORT[kind.index_sort]):
+        rows.append("| " + " | ".join(_index_cell(path, e, c) for _, c in kind.index_columns) + " |")
+    intro = f"{len(entities)} {kind.plural.lower()} in the archive."
+    body = front_matter({"title": kind.plural, "generated": True}) + f"# {kind.plural}\n\n{intro}\n\n" + "\n".join(rows) + "\n"
     return path, body
 
 
@@ -96,7 +103,7 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
                 {
                     # attr_list gives the link an id, so every entry can be deep-linked as #<id>.
                     "title": f"{link(path, entity)}{{#{entity.id}}}",
-                    "sub_title": f"{entity_date(entity)} · {PLURAL_LABELS[entity.type][:-1]}",
+                    "sub_title": f"{entity_date(entity)} · {SINGULAR_LABELS[entity.type]}",
                     "content": esc(entity.get("summary", "")),
                     "key": entity.type,
                 }
@@ -106,6 +113,32 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
 
 
 HOME_DOCUMENTS = 50  # the home page lists the documents up to this many
+
+
+def _subjects(path: str, files: list[Entity], documents: list[Entity]) -> str:
+    """The release subject by subject: each subject's files, with how many documents are known from them."""
+    if not files or len(files) > HOME_DOCUMENTS:
+        return ""
+    in_file: dict[str, int] = {}
+    for d in documents:
+        if d.get("file"):
+            in_file[d.get("file")] = in_file.get(d.get("file"), 0) + 1
+    groups: dict[str, list[Entity]] = {}
+    for f in sorted(files, key=_INDEX_SORT["number"]):
+        groups.setdefault(f.get("subject") or "Subject not stated", []).append(f)
+    lines = []
+    for subject, members in groups.items():
+        entries = ", ".join(
+            link(path, f) + (f" ({in_file[f.id]} document{'s' * (in_file[f.id] != 1)})" if f.id in in_file else "") for f in members
+        )
+        lines.append(f"- **{esc(subject)}:** {entries}")
+    return (
+        "## The release by subject\n\n"
+        + f"The archival files with a page here, by the subject the release gives them ([all files]({FOLDERS['file']}/index.md), "
+        + "[timeline](timeline.md)).\n\n"
+        + "\n".join(lines)
+        + "\n\n"
+    )
 
 
 def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
@@ -120,6 +153,7 @@ def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
     ]
     if essays:
         out.append("## Start here\n\n" + "\n".join(f"- {link(path, e)}: {esc(e.get('summary', ''))}" for e in essays) + "\n\n")
+    out.append(_subjects(path, by_type.get("file", []), by_type.get("document", [])))
     docs = dated(by_type.get("document", []))
     if docs and len(docs) <= HOME_DOCUMENTS:
         out.append("## The documents\n\n" + "\n".join(f"- {_short_date(e)}: {link(path, e)}" for e in docs) + "\n\n")
@@ -129,7 +163,7 @@ def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
     out.append(
         "## Browse\n\n"
         + "\n".join(
-            f"- [{PLURAL_LABELS[t]}]({FOLDERS[t]}/index.md)" for t in ("document", "event", "person", "organization")
+            f"- [{PLURAL_LABELS[t]}]({FOLDERS[t]}/index.md)" for t in types_where(lambda t: t.browse)
         )
         + "\n- [Timeline](timeline.md)\n- [Bibliography](sources/index.md)\n- [Topics](tags.md)\n"
         + f"- [{printpage.TITLE}, on one page to print]({printpage.SOURCE})\n"

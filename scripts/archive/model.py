@@ -1,4 +1,4 @@
-"""The content model: one table (fields.csv) defines every entity type's fields.
+"""The content model: types.csv defines the entity types, fields.csv every type's fields.
 
 Validation (via the JSON Schema built here), page headers, meta tags, citation records and
 data exports all read the same `Field` objects, so a field is described in exactly one place.
@@ -13,41 +13,50 @@ from pathlib import Path
 
 FIELDS_CSV = Path(__file__).with_name("fields.csv")
 
-# type -> folder under docs/ and in the URL; the folder is part of the permanent URL.
-FOLDERS = {
-    "document": "documents",
-    "event": "events",
-    "person": "people",
-    "organization": "organizations",
-    "source": "sources",
-    "essay": "essays",
-}
-TYPES = tuple(FOLDERS)
-PLURAL_LABELS = {
-    "document": "Documents",
-    "event": "Events",
-    "person": "People",
-    "organization": "Organisations",
-    "source": "Sources",
-    "essay": "Essays",
-}
-SINGULAR_LABELS = {
-    "document": "Document",
-    "event": "Event",
-    "person": "Person",
-    "organization": "Organisation",
-    "source": "Source",
-    "essay": "Essay",
-}
-# schema.org type of each entity's page subject (the per-field properties are in fields.csv).
-SCHEMA_ORG_TYPES = {
-    "document": "ArchiveComponent",
-    "event": "Event",
-    "person": "Person",
-    "organization": "Organization",
-    "source": "CreativeWork",
-    "essay": "Article",
-}
+TYPES_CSV = Path(__file__).with_name("types.csv")
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """One row of types.csv: what a type of page is, apart from its fields (those are in fields.csv)."""
+
+    name: str
+    folder: str  # under docs/ and in the URL; part of the permanent URL
+    singular: str
+    plural: str
+    schema_org: str  # schema.org type of the page's subject
+    index_columns: tuple[tuple[str, str], ...]  # (heading, column) of the type's index table
+    index_sort: str  # date, order, title or number
+    timeline: bool
+    citations: str  # required: must cite and every paragraph cited; paragraphs: every paragraph; none
+    print_order: int  # position of the type on the whole-record page
+    table: bool  # published as a CSV table in the open data
+    browse: bool  # listed under "Browse" on the home page
+
+
+def _parse_type(row: dict[str, str]) -> EntityType:
+    columns = tuple(tuple(c.split(":", 1)) for c in row["index_columns"].split("|"))
+    return EntityType(
+        name=row["type"], folder=row["folder"], singular=row["singular"], plural=row["plural"],
+        schema_org=row["schema_org"], index_columns=columns, index_sort=row["index_sort"],
+        timeline=row["timeline"] == "yes", citations=row["citations"], print_order=int(row["print_order"]),
+        table=row["table"] == "yes", browse=row["browse"] == "yes",
+    )
+
+
+with TYPES_CSV.open(encoding="utf-8", newline="") as _handle:
+    ENTITY_TYPES: dict[str, EntityType] = {row["type"]: _parse_type(row) for row in csv.DictReader(_handle)}
+
+TYPES = tuple(ENTITY_TYPES)
+FOLDERS = {t.name: t.folder for t in ENTITY_TYPES.values()}
+PLURAL_LABELS = {t.name: t.plural for t in ENTITY_TYPES.values()}
+SINGULAR_LABELS = {t.name: t.singular for t in ENTITY_TYPES.values()}
+SCHEMA_ORG_TYPES = {t.name: t.schema_org for t in ENTITY_TYPES.values()}
+
+
+def types_where(predicate) -> tuple[str, ...]:
+    return tuple(t.name for t in ENTITY_TYPES.values() if predicate(t))
+
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
@@ -69,6 +78,7 @@ class Field:
     schema_org: str
     csl: str
     help: str
+    inverse: str  # heading of the list of pages pointing here through this field, shown on the target page
 
     @property
     def is_relation(self) -> bool:
@@ -91,6 +101,7 @@ def _parse_row(row: dict[str, str]) -> Field:
         schema_org=row["schema_org"],
         csl=row["csl"],
         help=row["help"],
+        inverse=row["inverse"],
     )
 
 

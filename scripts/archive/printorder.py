@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from .model import FOLDERS, PLURAL_LABELS
+from .model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS
 
-TYPE_ORDER = ("essay", "document", "event", "person", "organization", "source")
+TYPE_ORDER = tuple(sorted(ENTITY_TYPES, key=lambda t: ENTITY_TYPES[t].print_order))
 # Links of a generated index to its own entries: [Title](<id>.md)
 _ENTRY_LINK = re.compile(r"\]\(([a-z0-9]+(?:-[a-z0-9]+)*)\.md\)")
 

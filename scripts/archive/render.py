@@ -189,8 +189,17 @@ class PageWriter:
         lines = [f"- **{esc(label)}:** {', '.join(entries)}" for label, entries in groups.items()]
         return "## Related\n\n" + "\n".join(lines) + "\n\n"
 
+    def inverse(self, page: Entity) -> str:
+        """One list per field that points here and names its inverse in fields.csv (a file's documents)."""
+        out = []
+        for heading, ids in self.graph.inverse.get(page.id, {}).items():
+            entries = sorted((self.index[i] for i in ids), key=self._sort_key)
+            out.append(f"## {esc(heading)}\n\n" + "\n".join(f"- {link(page.md_path, e)}" for e in entries) + "\n\n")
+        return "".join(out)
+
     def referenced_by(self, page: Entity) -> str:
-        referrers = [self.index[i] for i in self.graph.referenced_by.get(page.id, ())]
+        listed = {i for ids in self.graph.inverse.get(page.id, {}).values() for i in ids}
+        referrers = [self.index[i] for i in self.graph.referenced_by.get(page.id, ()) if i not in listed]
         if not referrers:
             return ""
         by_type: dict[str, list[Entity]] = {}
@@ -237,6 +246,7 @@ class PageWriter:
             after_header,
             body + "\n\n",
             self.discrepancies(page, notes),
+            self.inverse(page),
             self.related(page),
             self.referenced_by(page),
             self.cited_by(page),

@@ -10,11 +10,11 @@ from pathlib import Path, PurePosixPath
 from . import changelog, dates, markup, schemas, urls
 from .errors import ContentError
 from .loader import Corpus, Entity, load
-from .model import FOLDERS, TYPES, field, fields_for, json_schema
+from .model import FOLDERS, TYPES, field, fields_for, json_schema, types_where
 
 # Pages whose every prose paragraph must cite a source.
-CITED_PARAGRAPH_TYPES = ("document", "event", "person", "organization")
-MUST_CITE_TYPES = ("document", "event")
+CITED_PARAGRAPH_TYPES = types_where(lambda t: t.citations != "none")
+MUST_CITE_TYPES = types_where(lambda t: t.citations == "required")
 _checkers: dict[str, schemas.Checker] = {}
 
 
