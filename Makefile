@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test site check generate bench clean lock urls browser audit
+.PHONY: serve test test-fast site check generate bench clean lock urls browser audit
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ site: $(STAMP)
 ## make test: the whole test suite (installs what it needs first)
 test: $(STAMP) $(CFF_STAMP) browser
 	$(PY) -m pytest
+
+## make test-fast: the suite without the browser and the slow tests (real record built, serving, deploying)
+test-fast: $(STAMP) $(CFF_STAMP)
+	$(PY) -m pytest -m "not browser and not slow"
 
 # The browser tests and the audit drive Debian's Chromium (Playwright's own browser download does
 # not work here). Installed when absent; CI runs as root on a fresh machine. The Japanese font makes

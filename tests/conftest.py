@@ -84,3 +84,13 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+def pytest_collection_modifyitems(items):
+    """`make test-fast` leaves out what drives a browser or builds the real record (tests say the rest)."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+        if "real_site" in names:
+            item.add_marker(pytest.mark.slow)

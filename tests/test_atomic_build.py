@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import hashlib
 from pathlib import Path
 
@@ -41,6 +43,7 @@ def site_args(docs: Path, tmp_path: Path, config_file: Path) -> list[str]:
             "--config", str(config_file)]
 
 
+@pytest.mark.slow
 def test_content_error_and_mkdocs_failure_leave_site_untouched(corpus_copy, tmp_path, capsys):
     nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)["nav"]
     good = config(tmp_path, nav, "good")

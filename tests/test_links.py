@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import ROOT
 from linkcheck import check_links
 
@@ -25,6 +27,7 @@ def test_real_site_has_no_broken_links(real_site, tmp_path):
     assert_no_broken_links(real_site.site, tmp_path)
 
 
+@pytest.mark.slow
 def test_synthetic_site_with_the_real_config_has_no_broken_links(tmp_path):
     """A synthetic corpus in the real format, built with the real mkdocs.yml and its nav."""
     docs = tmp_path / "docs"

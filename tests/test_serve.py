@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import signal
 import socket
 import subprocess
@@ -36,6 +38,7 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_serve_follows_edits(corpus_copy, tmp_path):
     port = _free_port()
     proc = subprocess.Popen(

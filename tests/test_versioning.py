@@ -110,6 +110,7 @@ def _show(repo, path: str) -> str:
     return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=repo, capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow
 def test_mike_publishes_fixed_versions_and_a_latest_alias(pages_repo, tmp_path):
     repo, env = pages_repo
     _deploy(repo, env, tmp_path, "0.1.0")
