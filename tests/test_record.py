@@ -33,6 +33,7 @@ REQUIRED = {
     "organization": ["mofa", "diplomatic-archives", "g7", "nhk", "kyodo", "jiji"],
     "source": [ARTICLE],
     "essay": ["overview", "about-the-release", "editorial-method", "how-to-cite"],
+    "file": ["file-2020-0545", "file-tiananmen-arch-summit-1989"],
 }
 
 
@@ -218,10 +219,12 @@ def test_the_release_is_covered_beyond_the_english_article(record, type_name, le
 # Statements the audit of December 2026 showed to be wrong; corrected, they must not come back.
 CORRECTED = [
     (re.compile(r"written on the day", re.I), "the 4 June paper's date is questioned (Webronza)"),
-    (re.compile(r"Nikkei's own report", re.I), "the 「1対6」 piece is Kyodo copy carried by Nikkei"),
-    (re.compile(r"Deputy Foreign Minister", re.I), "Kunihiro was 外務審議官, Deputy Minister for Foreign Affairs"),
+    (re.compile(r"Nikkei's own report\b", re.I), "the 「1対6」 piece is Kyodo copy carried by Nikkei"),
     (re.compile(r"places the onus on China", re.I), "the isolation wording was Uno's own proposal"),
 ]
+# Kunihiro's post is 外務審議官; the Asahi's English edition says "Deputy Foreign Minister", and pages may
+# quote that, but the site's own record of his role must not.
+WRONG_ROLES = {"kunihiro": re.compile(r"Deputy Foreign Minister", re.I)}
 
 
 def test_corrected_statements_do_not_return(record):
@@ -235,4 +238,21 @@ def test_corrected_statements_do_not_return(record):
             for pattern, why in CORRECTED:
                 if pattern.search(text):
                     found.append(f"{entity.path}:{line}: {pattern.pattern!r} ({why})")
+    for ident, pattern in WRONG_ROLES.items():
+        roles = corpus.by_id()[ident].get("roles") or []
+        found += [f"{ident}: role {r['role']!r}" for r in roles if pattern.search(r["role"])]
     assert not found, "\n".join(found)
+
+
+def test_home_page_tells_the_release_strand_by_strand(real_site, record):
+    corpus, _ = record
+    overview = corpus.by_id()["overview"]
+    headings = [line[3:].strip() for line in overview.body.splitlines() if line.startswith("## ")]
+    home = real_site.html("")
+    section = home.find("h2", string=re.compile(re.escape(overview.title)))
+    assert section is not None, "the home page has no list of the overview's strands"
+    links = section.find_next("ul").find_all("a", href=True)
+    assert [a.get_text() for a in links] == headings
+    essay = real_site.html("essays/overview/")
+    for a in links:
+        assert essay.find(id=a["href"].split("#", 1)[1]) is not None, a["href"]

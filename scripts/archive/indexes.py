@@ -8,7 +8,9 @@ from itertools import groupby
 from . import csl, dates, printpage
 from .loader import Entity
 from .model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, SINGULAR_LABELS, types_where
-from .render import entity_date, esc, front_matter, link, sort_key
+from markdown.extensions.toc import slugify
+
+from .render import entity_date, esc, front_matter, link, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
 
@@ -115,30 +117,17 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
 HOME_DOCUMENTS = 50  # the home page lists the documents up to this many
 
 
-def _subjects(path: str, files: list[Entity], documents: list[Entity]) -> str:
-    """The release subject by subject: each subject's files, with how many documents are known from them."""
-    if not files or len(files) > HOME_DOCUMENTS:
+def _strands(path: str, essays: list[Entity]) -> str:
+    """The first essay's sections as a contents list: the overview tells the release strand by strand."""
+    if not essays:
         return ""
-    in_file: dict[str, int] = {}
-    for d in documents:
-        if d.get("file"):
-            in_file[d.get("file")] = in_file.get(d.get("file"), 0) + 1
-    groups: dict[str, list[Entity]] = {}
-    for f in sorted(files, key=_INDEX_SORT["number"]):
-        groups.setdefault(f.get("subject") or "Subject not stated", []).append(f)
-    lines = []
-    for subject, members in groups.items():
-        entries = ", ".join(
-            link(path, f) + (f" ({in_file[f.id]} document{'s' * (in_file[f.id] != 1)})" if f.id in in_file else "") for f in members
-        )
-        lines.append(f"- **{esc(subject)}:** {entries}")
-    return (
-        "## The release by subject\n\n"
-        + f"The archival files with a page here, by the subject the release gives them ([all files]({FOLDERS['file']}/index.md), "
-        + "[timeline](timeline.md)).\n\n"
-        + "\n".join(lines)
-        + "\n\n"
-    )
+    first = essays[0]
+    headings = [line[3:].strip() for line in first.body.splitlines() if line.startswith("## ")]
+    if not headings:
+        return ""
+    target = rel(path, first.md_path)
+    lines = [f"- [{esc(h)}]({target}#{slugify(h, '-')})" for h in headings]
+    return f"## {esc(first.title)}\n\n" + "\n".join(lines) + "\n\n"
 
 
 def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
@@ -153,7 +142,7 @@ def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
     ]
     if essays:
         out.append("## Start here\n\n" + "\n".join(f"- {link(path, e)}: {esc(e.get('summary', ''))}" for e in essays) + "\n\n")
-    out.append(_subjects(path, by_type.get("file", []), by_type.get("document", [])))
+    out.append(_strands(path, essays))
     docs = dated(by_type.get("document", []))
     if docs and len(docs) <= HOME_DOCUMENTS:
         out.append("## The documents\n\n" + "\n".join(f"- {_short_date(e)}: {link(path, e)}" for e in docs) + "\n\n")
