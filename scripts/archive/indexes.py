@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
+from markdown.extensions.toc import slugify
+
 from . import csl, dates, printpage
 from .loader import Entity
 from .model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, SINGULAR_LABELS, types_where
-from markdown.extensions.toc import slugify
-
 from .render import entity_date, esc, front_matter, link, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
@@ -132,7 +132,7 @@ def _strands(path: str, essays: list[Entity]) -> str:
 
 def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
     path = "index.md"
-    essays = sorted(by_type.get("essay", []), key=lambda e: (e.get("order", 999), e.title))
+    essays = sorted(by_type.get("essay", []), key=_INDEX_SORT["order"])
     counts = ", ".join(f"{len(by_type.get(t, []))} {PLURAL_LABELS[t].lower()}" for t in FOLDERS)
     out = [
         front_matter({"title": site["name"], "generated": True}),
