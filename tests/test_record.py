@@ -175,7 +175,7 @@ def test_release_page_lists_every_file_and_each_listed_file_has_a_page(real_site
     page = real_site.html(f"events/{RELEASE}/")
     listing = page.find("h2", id="files-in-this-release")
     assert listing is not None, "the release page has no list of its files"
-    listed = {re.search(r"files/([a-z0-9-]+)/", a["href"]).group(1) for a in listing.find_next("ul").find_all("a", href=True)}
+    listed = _hrefs_to(listing.find_next("ul"), "files")
     assert listed == files
     for ident in _hrefs_to(page, "files") | listed:
         file_page = real_site.html(f"files/{ident}/")
