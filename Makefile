@@ -61,7 +61,7 @@ $(AUDIT_STAMP): audit/package.json audit/package-lock.json
 
 ## make audit: Lighthouse (pinned, audit/package-lock.json) on home, a document and the timeline; prints scores
 audit: $(STAMP) browser $(AUDIT_STAMP)
-	$(PY) scripts/audit.py
+	$(PY) scripts/tools/audit.py
 
 ## make urls: add the URLs this build publishes to the committed manifest docs/urls.txt (never removes one)
 urls: $(STAMP)
@@ -69,7 +69,7 @@ urls: $(STAMP)
 
 ## make bench: the performance benchmark (prints ratios; not part of make test)
 bench: $(STAMP)
-	$(PY) scripts/bench.py
+	$(PY) scripts/tools/bench.py
 
 ## make lock: re-pin requirements.txt from requirements.in in a fresh environment
 lock:

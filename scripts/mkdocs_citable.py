@@ -1,7 +1,7 @@
 """Thin MkDocs glue for citability: hand each page the <head> metadata and "Cite this page" box that
 scripts/archive/citable.py prepared when the tree was generated (one side file for all pages), and
 write the downloadable citation records into the site, in a forked child while MkDocs renders
-(archive/parallel.py; in place under `mkdocs serve`)."""
+(archive/runner.py; in place under `mkdocs serve`)."""
 
 import json
 import sys
@@ -9,11 +9,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from archive import parallel  # noqa: E402
-from archive.citable import PAGE_EXTRAS, write_downloads  # noqa: E402
+from archive import runner  # noqa: E402
+from archive.citation.records import PAGE_EXTRAS, write_downloads  # noqa: E402
 
 _extras: dict = {}
-_downloads: parallel.Job | None = None
+_downloads: runner.Job | None = None
 
 
 def on_files(files, config):
@@ -21,7 +21,7 @@ def on_files(files, config):
     path = Path(config["docs_dir"]) / PAGE_EXTRAS
     _extras = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     # After MkDocs has emptied site_dir (it does so before collecting files), before any page is written.
-    _downloads = parallel.beside(write_downloads, Path(config["docs_dir"]), Path(config["site_dir"]))
+    _downloads = runner.beside(write_downloads, Path(config["docs_dir"]), Path(config["site_dir"]))
 
 
 def on_page_context(context, page, config, nav):
@@ -34,4 +34,4 @@ def on_post_build(config):
 
 def on_build_error(error):
     # A failed build's site_dir is removed by its caller: let the child finish writing first.
-    parallel.settle(_downloads)
+    runner.settle(_downloads)

@@ -25,12 +25,12 @@ from mkdocs.utils.meta import get_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from archive.csp import CspError  # noqa: E402
-from archive.errors import ContentErrors  # noqa: E402
-from archive.generate import LATE, abandon_late, generate, take_late  # noqa: E402
-from archive.postbuild import Finisher, PostBuildError  # noqa: E402
-from archive.printpage import Printed  # noqa: E402
-from archive.search import Indexer, SearchIndexFailed, indexed  # noqa: E402
+from archive.site.csp import CspError  # noqa: E402
+from archive.content.errors import ContentErrors  # noqa: E402
+from archive.pages.tree import LATE, abandon_late, generate, take_late  # noqa: E402
+from archive.site.postbuild import Finisher, PostBuildError  # noqa: E402
+from archive.site.wholerecord import Printed  # noqa: E402
+from archive.site.search import Indexer, SearchIndexFailed, indexed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 _serving = False
@@ -45,7 +45,7 @@ def on_startup(command, dirty):
 
 
 def on_config(config):
-    from archive.mdext import ArchiveExtension
+    from archive.site.mdext import ArchiveExtension
 
     config.markdown_extensions.append(ArchiveExtension())
     return config
@@ -100,7 +100,7 @@ def on_env(env, config, files):
     """Runs after every page's Markdown is rendered (on_page_content), before the templates: start the
     search indexer, and assemble the print page in its order (each type in reading order, as its generated
     index lists it: archive/printorder.py)."""
-    from archive.printorder import sections
+    from archive.site.printorder import sections
 
     indexes = {f.src_uri.split("/")[0]: f.page.markdown or "" for f in files.documentation_pages()
                if f.page is not None and f.src_uri.endswith("/index.md")}

@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from archive.generate import Result, generate  # noqa: E402
-from archive.site import publish  # noqa: E402
+from archive.pages.tree import Result, generate  # noqa: E402
+from archive.site.publish import publish  # noqa: E402
 
 FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "corpus"
 # The fixture has pages for every entry of mkdocs.yml's nav, so it builds with the real navigation.

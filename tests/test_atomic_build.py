@@ -79,7 +79,7 @@ def test_the_new_site_replaces_the_old_in_one_step(tmp_path):
     import os
     import sys
 
-    from archive.site import exchange
+    from archive.site.publish import exchange
 
     new, site = tmp_path / "staging", tmp_path / "site"
     new.mkdir()

@@ -16,7 +16,7 @@ from browser import DESKTOP, PHONE, REPO_URL, SiteServer, new_context, watch
 from conftest import FIXTURE_DOCS, ROOT, build_corpus
 from playwright.sync_api import expect
 
-from archive.loader import load
+from archive.content.read import load
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 

@@ -14,9 +14,9 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURE_DOCS, ROOT, build_corpus
 from jsonschema import Draft7Validator
 
-from archive import citable
-from archive.loader import load
-from archive.versioning import EDITORS, Release, read_version
+from archive.citation import records
+from archive.content.read import load
+from archive.citation.versions import EDITORS, Release, read_version
 
 SITE_NAME = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!ENV", ""))["site_name"]
 CSL_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "csl-data.json").read_text())
@@ -254,23 +254,24 @@ def test_page_shows_its_recorded_corrections(fixture_site):
 
 def test_templated_formatting_matches_citeproc_item_by_item(entities):
     """The fast path (one citeproc run per shape) gives exactly what citeproc gives for each item."""
-    from archive import cite, csl
-    from archive.versioning import current_release
+    from archive.citation import formats
+    from archive.citation import csl
+    from archive.citation.versions import current_release
 
     release = current_release(SITE_NAME, env={})
-    items = [cite.page_item(e, release, "2024-0%d-15" % (1 + i % 2)) for i, e in enumerate(entities)]
+    items = [formats.page_item(e, release, "2024-0%d-15" % (1 + i % 2)) for i, e in enumerate(entities)]
     items[0]["title"] = 'Why? A "test" & <x> of the things: an on'
     items[1]["title"] = "memo of the ministry on japan's position"
-    for style, _ in cite.FORMATTED:
+    for style, _ in formats.FORMATTED:
         fast = csl.format_similar(items, style)
         for item in items:
             assert fast[item["id"]] == csl.format_references([item], style)[item["id"]], (style, item["id"])
 
 
 def test_citation_records_go_straight_into_the_site(fixture_site, entities):
-    """The three records of each page are written into the site by the hook (archive/citable.py,
+    """The three records of each page are written into the site by the hook (archive/records.py,
     write_downloads), from one side file of the generated tree, not as thousands of generated files."""
     assert not [p for p in fixture_site.generated.rglob("*") if p.suffix in (".bib", ".ris")]
-    assert (fixture_site.generated / citable.DOWNLOADS).is_file()
+    assert (fixture_site.generated / records.DOWNLOADS).is_file()
     for entity in entities:  # read from the built site, beside each page, through the cite box's links
         assert set(_records(fixture_site, entity.url_path)) == {"bib", "ris", "json"}, entity.id

@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from archive import csp
+from archive.site import csp
 
 
 def _page(script: str, *, data: str = "") -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive import dates
+from archive.content import dates
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import FIXTURE_DOCS
 
-from archive.loader import load
+from archive.content.read import load
 
 
 def test_footnotes_link_to_source_pages(fixture_site):
@@ -97,7 +97,7 @@ def test_discrepancy_block(fixture_site):
 
 
 def test_generation_is_deterministic_and_leaves_authored_files_alone(fixture_site, tmp_path):
-    from archive.generate import generate
+    from archive.pages.tree import generate
 
     before = {p: p.read_bytes() for p in FIXTURE_DOCS.rglob("*") if p.is_file()}
     again = generate(FIXTURE_DOCS, tmp_path / "again")
@@ -112,8 +112,8 @@ def test_generation_is_deterministic_and_leaves_authored_files_alone(fixture_sit
 
 
 def test_the_late_bibliography_is_rendered_in_full(fixture_site):
-    from archive.generate import LATE
-    from archive.indexes import BIBLIOGRAPHY, bibliography_placeholder
+    from archive.pages.tree import LATE
+    from archive.pages.indexes import BIBLIOGRAPHY, bibliography_placeholder
 
     assert fixture_site.result.pages[BIBLIOGRAPHY] == bibliography_placeholder()  # it was deferred
     assert not LATE  # and taken by the hook
@@ -127,8 +127,8 @@ def test_a_late_page_that_fails_fails_the_build_and_publishes_nothing(tmp_path, 
     import pytest
     from conftest import build_corpus
 
-    from archive import indexes
-    from archive.site import BuildFailed
+    from archive.pages import indexes
+    from archive.site.publish import BuildFailed
 
     def broken(sources):
         raise ValueError("citeproc could not format a source")
@@ -144,9 +144,9 @@ def test_a_late_page_that_fails_fails_the_build_and_publishes_nothing(tmp_path, 
 
 def test_home_page_lists_the_documents_only_while_they_are_few(tmp_path):
     """Up to indexes.HOME_DOCUMENTS the home page lists every document; a release series gets a pointer instead."""
-    from archive import indexes
-    from archive.model import TYPES
-    from archive.synth import write_corpus
+    from archive.pages import indexes
+    from archive.content.model import TYPES
+    from tools.synth import write_corpus
 
     write_corpus(tmp_path, documents=indexes.HOME_DOCUMENTS + 1, seed=3)
     corpus = load(tmp_path)

@@ -6,7 +6,7 @@ import itertools
 
 import yaml
 
-from archive import frontmatter
+from archive.content import frontmatter
 
 LOADER = frontmatter._StringDateLoader
 

@@ -7,9 +7,9 @@ import pytest
 from conftest import ROOT
 from linkcheck import check_links
 
-from archive.generate import generate
-from archive.site import publish
-from archive.synth import write_corpus
+from archive.pages.tree import generate
+from archive.site.publish import publish
+from tools.synth import write_corpus
 
 
 def assert_no_broken_links(site, tmp_path):

@@ -7,7 +7,7 @@ import csv
 import pytest
 from jsonschema import Draft202012Validator
 
-from archive import model
+from archive.content import model
 
 
 def test_every_type_has_id_type_title_required():

@@ -11,8 +11,8 @@ from conftest import FIXTURE_DOCS
 from frictionless import Package, validate
 from jsonschema import Draft202012Validator
 
-from archive.loader import load
-from archive.model import FOLDERS, SINGULAR_LABELS, TYPES, all_fields, fields_for, json_schema
+from archive.content.read import load
+from archive.content.model import FOLDERS, SINGULAR_LABELS, TYPES, all_fields, fields_for, json_schema
 
 
 def _data(site, name: str):

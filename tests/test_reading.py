@@ -15,9 +15,9 @@ from conftest import FIXTURE_DOCS
 import yaml
 from lxml import etree
 
-from archive import feed
-from archive.loader import load
-from archive.model import FOLDERS
+from archive.pages import feed
+from archive.content.read import load
+from archive.content.model import FOLDERS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

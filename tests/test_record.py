@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from archive import markup
-from archive.generate import check
-from archive.graph import prose_texts
+from archive.content import markup
+from archive.pages.tree import check
+from archive.content.graph import prose_texts
 
 DOCS = ROOT / "docs"
 SEED = ROOT.parent / "shared" / "sources" / "seed-article.txt"
@@ -64,7 +64,7 @@ def test_every_cited_source_has_a_page_and_every_source_says_how_it_was_seen(rec
 
 def test_history_essays_cite_every_paragraph(record):
     """The overview and the release essay state facts: each of their prose paragraphs cites a source."""
-    from archive.validate import _uncited_paragraphs
+    from archive.content.validate import _uncited_paragraphs
 
     corpus, _ = record
     for essay in corpus.of_type("essay"):
@@ -131,7 +131,7 @@ def test_quotations_of_the_article_are_verbatim(record):
 
 def test_quotation_checker_catches_a_changed_word(tmp_path):
     """The verbatim check itself: a quotation with one word changed is reported, an exact one is not."""
-    from archive.loader import Corpus, Entity
+    from archive.content.read import Corpus, Entity
 
     body = "The article says “Japan shares the universal values of liberty and democracy”[@todaychina-8906, para. 2]."
     entity = Entity("docs/essays/x.md", {"id": "x", "type": "essay", "title": "X"}, {}, body, 5, 4)

@@ -7,7 +7,9 @@ import copy
 import fastjsonschema
 import pytest
 
-from archive import model, schemas
+from archive.content import model
+
+from archive.content import schemas
 
 VALUE = {"x": 1}
 STRING_X = {"type": "object", "properties": {"x": {"type": "string"}}}

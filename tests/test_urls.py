@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, build_corpus
 
-from archive import urls
+from archive.content import urls
 from archive.cli import main
-from archive.generate import generate
+from archive.pages.tree import generate
 
 
 def _run(capsys, *args) -> tuple[int, str]:

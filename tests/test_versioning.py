@@ -14,9 +14,9 @@ import pytest
 import yaml
 from conftest import FIXTURE_DOCS, ROOT
 
-from archive.generate import generate
-from archive.loader import load
-from archive.versioning import CITATION_CFF, current_release, read_version, revision_dates
+from archive.pages.tree import generate
+from archive.content.read import load
+from archive.citation.versions import CITATION_CFF, current_release, read_version, revision_dates
 
 CFFCONVERT = ROOT / ".venv-cff" / "bin" / "cffconvert"
 

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from .validate import check
+from archive.content.validate import check
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     if args.command == "version":  # the release version (CITATION.cff), for the deploy workflow
-        from .versioning import read_version
+        from archive.citation.versions import read_version
 
         print(read_version())
         return 0
@@ -47,10 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(corpus.entities)} pages checked, no errors ({time.perf_counter() - started:.2f} s).")
         return 0
     # Imported here, not above: `check` needs none of this (rendering, citeproc, jsonschema, MkDocs glue).
-    from . import urls
-    from .errors import ContentErrors
-    from .generate import generate
-    from .site import BuildFailed, publish
+    from archive.content import urls
+    from archive.content.errors import ContentErrors
+    from archive.pages.tree import generate
+    from archive.site.publish import BuildFailed, publish
 
     try:
         # `site`: MkDocs runs next in this process, and its hook takes the late pages (generate.LATE).
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(config: Path, docs: Path, out: Path, addr: str) -> int:
     """MkDocs's live server on the generated tree; the hook regenerates it when docs/ changes."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.commands.serve import serve
 
     os.environ["ARCHIVE_DOCS"] = str(docs.resolve())  # read by scripts/mkdocs_hooks.py
     try:

@@ -1,4 +1,5 @@
-"""A synthetic corpus in the real content format, for benchmarks and scale tests.
+"""A synthetic corpus in the real content format, for benchmarks and scale tests
+(`python scripts/tools/synth.py OUT --documents N [--seed S]`).
 
 `write_corpus(out, documents=N, seed=S)` writes N documents plus proportionate events, people,
 organisations and sources (and the essays the site's nav names), with Pandoc citations carrying
@@ -10,12 +11,15 @@ output depends only on (N, seed): the same arguments give the same bytes.
 from __future__ import annotations
 
 import random
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .model import FOLDERS
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # scripts/, when run as `python scripts/tools/synth.py`
+
+from archive.content.model import FOLDERS  # noqa: E402
 
 # Proportions per document, with floors so that tiny corpora still have every kind of page.
 RATIOS = {"event": (0.1, 4), "person": (0.08, 4), "organization": (0.02, 3), "source": (0.2, 5)}
@@ -246,3 +250,20 @@ def write_corpus(out: Path, documents: int, seed: int = 1989) -> dict[str, int]:
         target.write_text(render(page), encoding="utf-8")
         written[page.type] = written.get(page.type, 0) + 1
     return written
+
+
+def main() -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write a synthetic corpus in the real content format into OUT.")
+    parser.add_argument("out", type=Path, help="folder to write the docs tree into (should be empty)")
+    parser.add_argument("--documents", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1989)
+    args = parser.parse_args()
+    written = write_corpus(args.out, args.documents, args.seed)
+    print(", ".join(f"{n} {t}" for t, n in written.items()) + f" written into {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -20,7 +20,7 @@ from pathlib import Path
 import fastjsonschema
 from fastjsonschema.ref_resolver import RefResolver
 
-CACHE_DIR = Path(__file__).resolve().parents[2] / "build" / "cache" / "schemas"
+CACHE_DIR = Path(__file__).resolve().parents[3] / "build" / "cache" / "schemas"
 _checks: dict[str, object] = {}  # schema JSON -> compiled check, for this process
 
 

@@ -14,13 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from archive.errors import ContentErrors  # noqa: E402
-from archive.generate import generate  # noqa: E402
-from archive.site import BuildFailed, publish  # noqa: E402
+from archive.content.errors import ContentErrors  # noqa: E402
+from archive.pages.tree import generate  # noqa: E402
+from archive.site.publish import BuildFailed, publish  # noqa: E402
 from browser import CHROMIUM, CHROMIUM_ARGS, SiteServer  # noqa: E402
 
 LIGHTHOUSE = ROOT / "audit" / "node_modules" / ".bin" / "lighthouse"

@@ -16,10 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import dates, frontmatter, markup, schemas
-from .errors import ContentError
-from .loader import Corpus, display_path, read_text
-from .model import DATE_PATTERN, MAX_TEXT, SLUG_PATTERN
+from archive.content import dates
+
+from archive.content import frontmatter
+
+from archive.content import markup
+
+from archive.content import schemas
+from archive.content.errors import ContentError
+from archive.content.read import Corpus, display_path, read_text
+from archive.content.model import DATE_PATTERN, MAX_TEXT, SLUG_PATTERN
 
 FILE = "changelog.md"
 PAGE = "changelog.md"  # generated page, URL /changelog/
@@ -98,7 +104,7 @@ def load(docs: Path, corpus: Corpus) -> tuple[Changelog, list[ContentError]]:
 
 
 def page(log: Changelog, index: dict) -> str:
-    from .render import esc, front_matter, link  # here, not above: `make check` reads the log but renders nothing
+    from archive.pages.markdown import esc, front_matter, link  # here, not above: `make check` reads the log but renders nothing
 
     out = [front_matter({"title": TITLE, "generated": True}), f"# {TITLE}\n\n"]
     if log.intro:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS
+from archive.content.model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS
 
 TYPE_ORDER = tuple(sorted(ENTITY_TYPES, key=lambda t: ENTITY_TYPES[t].print_order))
 # Links of a generated index to its own entries: [Title](<id>.md)

@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .parallel import NICE
+from archive.runner import NICE
 
 BUNDLE = "pagefind"  # folder in site/ holding the index and Pagefind's own scripts
 LANGUAGE = "ja"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import markup
-from .loader import Corpus, Entity
-from .model import fields_for
+from archive.content import markup
+from archive.content.read import Corpus, Entity
+from archive.content.model import fields_for
 
 
 def prose_texts(entity: Entity) -> list[tuple[int, str]]:

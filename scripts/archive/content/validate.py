@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from . import changelog, dates, markup, schemas, urls
-from .errors import ContentError
-from .loader import Corpus, Entity, load
-from .model import FOLDERS, TYPES, field, fields_for, json_schema, types_where
+from archive.content import changelog
+
+from archive.content import dates
+
+from archive.content import markup
+
+from archive.content import schemas
+
+from archive.content import urls
+from archive.content.errors import ContentError
+from archive.content.read import Corpus, Entity, load
+from archive.content.model import FOLDERS, TYPES, field, fields_for, json_schema, types_where
 
 # Pages whose every prose paragraph must cite a source.
 CITED_PARAGRAPH_TYPES = types_where(lambda t: t.citations != "none")

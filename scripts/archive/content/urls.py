@@ -12,9 +12,9 @@ import html
 import posixpath
 from pathlib import Path
 
-from .errors import ContentError
-from .loader import Corpus, display_path
-from .model import FOLDERS
+from archive.content.errors import ContentError
+from archive.content.read import Corpus, display_path
+from archive.content.model import FOLDERS
 
 MANIFEST = "urls.txt"
 HEADER = (

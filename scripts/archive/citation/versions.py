@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from .loader import Entity
+from archive.content.read import Entity
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CITATION_CFF = ROOT / "CITATION.cff"
 LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # the default of site_url in mkdocs.yml
 LATEST = "latest"

@@ -18,8 +18,10 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from . import dates, frontmatter
-from .model import SINGULAR_LABELS
+from archive.content import dates
+
+from archive.content import frontmatter
+from archive.content.model import SINGULAR_LABELS
 
 FEED_PATH = "feed.xml"
 MAX_ENTRIES = 200  # a feed is for what is new; the indexes list everything
@@ -151,7 +153,7 @@ def reference_date(config_file: Path) -> dt.datetime:
     or, failing that, the modification time of the MkDocs configuration file."""
     import os
 
-    from .versioning import git
+    from archive.citation.versions import git
 
     out = (git(["log", "-1", "--format=%cI"], config_file.parent) or "").strip()
     if out:

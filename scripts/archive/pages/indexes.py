@@ -7,10 +7,14 @@ from itertools import groupby
 
 from markdown.extensions.toc import slugify
 
-from . import csl, dates, printpage
-from .loader import Entity
-from .model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, SINGULAR_LABELS, types_where
-from .render import entity_date, esc, front_matter, link, rel, sort_key
+from archive.citation import csl
+
+from archive.content import dates
+
+from archive.site import wholerecord
+from archive.content.read import Entity
+from archive.content.model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, SINGULAR_LABELS, types_where
+from archive.pages.markdown import entity_date, esc, front_matter, link, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
 
@@ -155,6 +159,6 @@ def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
             f"- [{PLURAL_LABELS[t]}]({FOLDERS[t]}/index.md)" for t in types_where(lambda t: t.browse)
         )
         + "\n- [Timeline](timeline.md)\n- [Bibliography](sources/index.md)\n- [Topics](tags.md)\n"
-        + f"- [{printpage.TITLE}, on one page to print]({printpage.SOURCE})\n"
+        + f"- [{wholerecord.TITLE}, on one page to print]({wholerecord.SOURCE})\n"
     )
     return path, "".join(out)

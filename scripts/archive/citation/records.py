@@ -15,11 +15,21 @@ import json
 import posixpath
 from pathlib import Path
 
-from . import changelog, cite, dates, exports, urls, versioning
-from .loader import Corpus
-from .meta import HeadWriter
-from .model import FOLDERS
-from .versioning import Release
+from archive.content import changelog
+
+from archive.citation import formats
+
+from archive.content import dates
+
+from archive.citation import opendata
+
+from archive.content import urls
+
+from archive.citation import versions
+from archive.content.read import Corpus
+from archive.citation.head import HeadWriter
+from archive.content.model import FOLDERS
+from archive.citation.versions import Release
 
 PAGE_EXTRAS = ".archive-page-extras.json"  # a dotfile: MkDocs does not publish it
 # The downloadable citation records (three per page), in one side file that the hook writes out into the
@@ -42,11 +52,11 @@ def _corrections(entries: list[changelog.Entry]) -> str:
 def build(corpus: Corpus, docs: Path, release: Release, description: str) -> tuple[dict[str, str], dict[str, bytes]]:
     """(generated Markdown pages, other generated files) for a valid corpus."""
     index = corpus.by_id()
-    revised = versioning.revision_dates(docs, corpus.entities, release.revised)
+    revised = versions.revision_dates(docs, corpus.entities, release.revised)
     log, _ = changelog.load(docs, corpus)
     corrections = changelog.by_page(log)
-    items = {e.id: cite.page_item(e, release, revised[e.id]) for e in corpus.entities}
-    styled = cite.formatted(list(items.values()))  # one citeproc run per style for every page
+    items = {e.id: formats.page_item(e, release, revised[e.id]) for e in corpus.entities}
+    styled = formats.formatted(list(items.values()))  # one citeproc run per style for every page
     heads = HeadWriter(index, release)
 
     files: dict[str, bytes] = {}
@@ -54,26 +64,26 @@ def build(corpus: Corpus, docs: Path, release: Release, description: str) -> tup
     extras: dict[str, dict[str, str]] = {}
     for entity in corpus.entities:
         item = items[entity.id]
-        records = cite.records(item)
+        records = formats.records(item)
         links = {"changelog": posixpath.relpath(changelog.PAGE[: -len(".md")], entity.url_path) + "/"}
-        for key, _, ext in cite.DOWNLOADS:
+        for key, _, ext in formats.DOWNLOADS:
             downloads[f"{FOLDERS[entity.type]}/{entity.id}/{entity.id}.{ext}"] = records[key]
             links[key] = f"{entity.id}.{ext}"  # beside the page's index.html
-        box = cite.cite_box(item, {s: styled[s][entity.id] for s, _ in cite.FORMATTED}, records, links,
+        box = formats.cite_box(item, {s: styled[s][entity.id] for s, _ in formats.FORMATTED}, records, links,
                             _corrections(corrections.get(entity.id, [])))
         extras[entity.md_path] = {"archive_head": heads.head(entity, item), "archive_cite": box}
-    extras["index.md"] = {"archive_head": heads.site_head(description, list(exports.DISTRIBUTIONS))}
+    extras["index.md"] = {"archive_head": heads.site_head(description, list(opendata.DISTRIBUTIONS))}
 
     for old, new in urls.redirects(corpus).items():
         target = index[new.strip("/").split("/")[-1]]
         page = urls.redirect_page(old, new, target.title, release.canonical(target.url_path))
         files[old.lstrip("/") + "index.html"] = page.encode("utf-8")
-    files.update(exports.files(corpus, release, revised))
+    files.update(opendata.files(corpus, release, revised))
     files[PAGE_EXTRAS] = json.dumps(extras, ensure_ascii=False, sort_keys=True).encode("utf-8")
     files[DOWNLOADS] = json.dumps(downloads, ensure_ascii=False, sort_keys=True).encode("utf-8")
     pages = {
         changelog.PAGE: changelog.page(log, index),
-        f"{exports.FOLDER}/index.md": exports.data_page(release),
+        f"{opendata.FOLDER}/index.md": opendata.data_page(release),
     }
     return pages, files
 

@@ -4,8 +4,8 @@ each page's front matter."""
 
 from __future__ import annotations
 
-from .loader import Entity
-from .render import front_matter
+from archive.content.read import Entity
+from archive.pages.markdown import front_matter
 
 PATH = "tags.md"
 LISTING = "<!-- material/tags -->"

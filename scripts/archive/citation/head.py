@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import json
 
-from .cite import issued_iso
-from .loader import Entity
-from .model import SCHEMA_ORG_TYPES, SINGULAR_LABELS, fields_for
-from .versioning import Release
+from archive.citation.formats import issued_iso
+from archive.content.read import Entity
+from archive.content.model import SCHEMA_ORG_TYPES, SINGULAR_LABELS, fields_for
+from archive.citation.versions import Release
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DCTERMS = "http://purl.org/dc/terms/"

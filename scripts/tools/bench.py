@@ -33,11 +33,11 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from archive import search  # noqa: E402
-from archive.synth import write_corpus  # noqa: E402
+from archive.site import search  # noqa: E402
+from tools.synth import write_corpus  # noqa: E402
 
 PY = sys.executable
 

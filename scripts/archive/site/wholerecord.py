@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .render import front_matter
+from archive.pages.markdown import front_matter
 
 URL = "print_page/"
 SOURCE = "print_page.md"

@@ -10,9 +10,9 @@ import html
 import warnings
 from functools import lru_cache
 
-from . import dates
-from .loader import Entity
-from .model import fields_for
+from archive.content import dates
+from archive.content.read import Entity
+from archive.content.model import fields_for
 
 STYLES = {
     "chicago": "chicago-notes-bibliography",

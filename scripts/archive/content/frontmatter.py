@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .errors import ContentError
+from archive.content.errors import ContentError
 
 MAX_DEPTH = 12
 MAX_NODES = 20000

@@ -8,12 +8,12 @@ import csv
 import io
 import json
 
-from . import markup
-from .graph import prose_texts
-from .loader import Corpus, Entity
-from .model import DATE_PATTERN, FOLDERS, SLUG_PATTERN, SINGULAR_LABELS, TYPES, fields_for, json_schema, types_where
-from .render import esc, front_matter
-from .versioning import Release
+from archive.content import markup
+from archive.content.graph import prose_texts
+from archive.content.read import Corpus, Entity
+from archive.content.model import DATE_PATTERN, FOLDERS, SLUG_PATTERN, SINGULAR_LABELS, TYPES, fields_for, json_schema, types_where
+from archive.pages.markdown import esc, front_matter
+from archive.citation.versions import Release
 
 FOLDER = "data"
 TABLES = types_where(lambda t: t.table)  # the types with a CSV table

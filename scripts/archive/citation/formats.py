@@ -24,10 +24,12 @@ from pylatexenc.latexencode import (
     get_builtin_conversion_rules,
 )
 
-from . import csl, dates
-from .loader import Entity
-from .model import fields_for
-from .versioning import Release
+from archive.citation import csl
+
+from archive.content import dates
+from archive.content.read import Entity
+from archive.content.model import fields_for
+from archive.citation.versions import Release
 
 # The page is cited under its own title. Its original-language title belongs to the document the
 # page describes, and styles print `original-title` as "originally published as": left out here.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import frontmatter
-from .errors import ContentError
-from .model import FOLDERS
+from archive.content import frontmatter
+from archive.content.errors import ContentError
+from archive.content.model import FOLDERS
 
 CONTENT_FOLDERS = tuple(FOLDERS.values())
 

@@ -2,7 +2,7 @@
 it): the page that prints the whole record, the Atom feed and the Content-Security-Policy.
 
 The feed (from the generated tree) and the whole record (from the pages' rendered content) are
-assembled in forked children while MkDocs renders (archive/parallel.py); the policy goes into each
+assembled in forked children while MkDocs renders (archive/runner.py); the policy goes into each
 page as MkDocs writes it (archive/csp.py). finish() puts them in place, in the freshly built site
 (still the staging dir under `make site`), the policy last so that it sees every page's final HTML.
 """
@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import csp, feed, parallel, printpage
+from archive.site import csp
+
+from archive.pages import feed
+
+from archive import runner
+
+from archive.site import wholerecord
 
 
 class PostBuildError(Exception):
@@ -28,24 +34,24 @@ class Finisher:
         (the changelog)."""
         self.site_url = config["site_url"] or ""
         self.policy = csp.Policy()
-        self._whole_record: parallel.Job | None = None
-        self._feed = parallel.beside(
+        self._whole_record: runner.Job | None = None
+        self._feed = runner.beside(
             _feed, generated, self.site_url, config["site_name"], config["site_description"] or "",
             Path(config["config_file_path"]), docs / "changelog.md",
         )
 
     def printed(self, sections: list) -> None:
-        """Every page's content is known: [(section title, [printpage.Printed])], in reading order."""
-        self._whole_record = parallel.beside(printpage.body, sections, self.site_url)
+        """Every page's content is known: [(section title, [wholerecord.Printed])], in reading order."""
+        self._whole_record = runner.beside(wholerecord.body, sections, self.site_url)
 
     def finish(self, site_dir: Path) -> None:
         try:
-            printpage.fill(site_dir, self._whole_record.result())
+            wholerecord.fill(site_dir, self._whole_record.result())
             (site_dir / feed.FEED_PATH).write_bytes(self._feed.result())
             self.policy.finish(site_dir)
-        except (printpage.PrintPageError, feed.FeedError, csp.CspError) as exc:
+        except (wholerecord.PrintPageError, feed.FeedError, csp.CspError) as exc:
             raise PostBuildError(str(exc)) from None
 
     def abandon(self) -> None:
         """After a failed build: let the children end before the caller removes the site."""
-        parallel.settle(self._feed, self._whole_record)
+        runner.settle(self._feed, self._whole_record)

@@ -9,14 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import changelog, citable, urls, versioning
-from . import graph as graph_mod
-from . import indexes, parallel, printpage, topics
-from .errors import ContentErrors
-from .loader import Corpus
-from .model import TYPES
-from .render import PageWriter
-from .validate import check
+from archive.content import changelog
+
+from archive.citation import records
+
+from archive.content import urls
+
+from archive.citation import versions
+from archive.content import graph as graph_mod
+from archive.pages import indexes
+from archive import runner
+from archive.site import wholerecord
+from archive.pages import topics
+from archive.content.errors import ContentErrors
+from archive.content.read import Corpus
+from archive.content.model import TYPES
+from archive.pages.entity import PageWriter
+from archive.content.validate import check
 
 # Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
 STATIC_FOLDERS = ("assets",)
@@ -37,7 +46,7 @@ SITE = {
 # takes each one's text when MkDocs reaches the page and writes it into the tree. `make site` defers
 # the bibliography (citeproc, ~4 ms per source: 9 s at 10,000 documents) this way, so MkDocs starts
 # rendering the other pages instead of waiting for it.
-LATE: dict[str, parallel.Job] = {}
+LATE: dict[str, runner.Job] = {}
 
 
 @dataclass
@@ -56,7 +65,7 @@ def render_pages(corpus: Corpus, site: dict | None = None, late: dict | None = N
     site = site or SITE
     by_type = {t: corpus.of_type(t) for t in TYPES}
     # citeproc, on another CPU; when late, after the cite boxes, which generation waits for.
-    bibliography = parallel.beside(indexes.bibliography, by_type["source"], nice=parallel.NICE + (9 if late is not None else 0))
+    bibliography = runner.beside(indexes.bibliography, by_type["source"], nice=runner.NICE + (9 if late is not None else 0))
     index = corpus.by_id()
     links = graph_mod.build(corpus)
     writer = PageWriter(index, links, site)
@@ -75,7 +84,7 @@ def render_pages(corpus: Corpus, site: dict | None = None, late: dict | None = N
         indexes.timeline(corpus.entities),
         indexes.home(by_type, site),
         topics.topics_page(corpus.entities),
-        printpage.markdown(),
+        wholerecord.markdown(),
     ):
         pages[path] = text
     return pages
@@ -92,7 +101,7 @@ def abandon_late() -> None:
     """After a failed build: wait for the late pages' children, keep nothing."""
     jobs = list(LATE.values())
     LATE.clear()
-    parallel.settle(*jobs)
+    runner.settle(*jobs)
 
 
 def _static_files(docs: Path) -> dict[str, bytes]:
@@ -125,7 +134,7 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
     return written, removed
 
 
-def generate(docs: Path, out: Path, site: dict | None = None, release: versioning.Release | None = None,
+def generate(docs: Path, out: Path, site: dict | None = None, release: versions.Release | None = None,
              defer: bool = False) -> Result:
     """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error.
 
@@ -136,9 +145,9 @@ def generate(docs: Path, out: Path, site: dict | None = None, release: versionin
         raise ContentErrors(errors)
     site = site or SITE
     # Citable (issue 4): cite boxes, head metadata, records, open data, changelog, redirects; in a
-    # child process while this one renders the pages (archive/parallel.py).
-    release = release or versioning.current_release(site["name"])
-    citable_job = parallel.beside(citable.build, corpus, docs, release, site["description"])
+    # child process while this one renders the pages (archive/runner.py).
+    release = release or versions.current_release(site["name"])
+    citable_job = runner.beside(records.build, corpus, docs, release, site["description"])
     LATE.clear()
     pages = render_pages(corpus, site, LATE if defer else None)
     citable_pages, citable_files = citable_job.result()

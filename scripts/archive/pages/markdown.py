@@ -1,0 +1,65 @@
+"""The Markdown toolkit every generator uses: escaping, links between generated pages, front matter,
+and the dates and order of dated pages."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from functools import lru_cache
+
+import yaml
+
+from archive.content import dates
+from archive.content.read import Entity
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|{}])")
+
+
+def esc(text: object) -> str:
+    """Plain text made safe for Markdown: no tag survives, no accidental emphasis or link."""
+    return _esc(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # the same titles are escaped for every link to them
+def _esc(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def rel(from_md: str, to_md: str) -> str:
+    """Relative link between two generated Markdown files (MkDocs turns these into URLs and checks them)."""
+    return _relpath(to_md, posixpath.dirname(from_md) or ".")
+
+
+# Pages link to each other tens of thousands of times per build from a handful of folders:
+# posixpath.relpath was a fifth of the generation time, so its answers are kept.
+_relpath = lru_cache(maxsize=1 << 16)(posixpath.relpath)
+
+
+def link(from_md: str, target: Entity, text: str | None = None) -> str:
+    return f"[{esc(text if text is not None else target.title)}]({rel(from_md, target.md_path)})"
+
+
+def entity_date(entity: Entity) -> str | None:
+    """Human date of a dated entity (date or start/end), with its era; None if undated."""
+    def parsed(name):
+        value = entity.get(name)
+        return dates.parse(value) if value else None
+
+    if not any(entity.get(k) for k in ("date", "start")):
+        return None
+    return dates.describe(parsed("date"), parsed("start"), parsed("end"))
+
+
+def sort_key(entity: Entity) -> tuple:
+    value = entity.get("date") or entity.get("start")
+    return (dates.parse(value).sort_key() if value else (9999, 0, 0), entity.title.lower(), entity.id)
+
+
+def front_matter(values: dict) -> str:
+    # libyaml's emitter where available: the pure-Python one was a fifth of the generation time.
+    dumped = yaml.dump(values, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=10_000)
+    return "---\n" + dumped + "---\n\n"
+
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
