@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -14,12 +13,22 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from archive.pages.tree import Result, generate  # noqa: E402
-from archive.site.publish import publish  # noqa: E402
+from archive.citation import versions  # noqa: E402
+from archive.pages.tree import Generated, generate  # noqa: E402
+from archive.runner import Parallel  # noqa: E402
+from archive.site.build import Build  # noqa: E402
 
 FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "corpus"
-# The fixture has pages for every entry of mkdocs.yml's nav, so it builds with the real navigation.
-FIXTURE_NAV = None
+LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's site_url when SITE_URL is not set
+
+
+def local_release(cff: Path = ROOT / "CITATION.cff") -> versions.Release:
+    """The release a local build makes: CITATION.cff, served at mkdocs.yml's default address."""
+    return versions.for_site(versions.read_identity(cff), LOCAL_SITE_URL)
+
+
+def generate_tree(docs: Path, out: Path, release: versions.Release | None = None) -> Generated:
+    return generate(docs, out, release or local_release())
 
 
 @dataclass
@@ -27,7 +36,7 @@ class BuiltSite:
     docs: Path  # authored pages
     generated: Path  # generated Markdown tree
     site: Path  # rendered HTML
-    result: Result
+    result: Generated
 
     def html(self, url_path: str) -> BeautifulSoup:
         """Parsed HTML of a page, by its URL path (e.g. 'documents/doc-memo/')."""
@@ -35,22 +44,15 @@ class BuiltSite:
         return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
 
 
-def build_corpus(docs: Path, workdir: Path, nav=None, release=None, **overrides) -> BuiltSite:
-    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav); a `release`
-    (archive.versioning.Release) also sets MkDocs's site_url; other keywords override mkdocs.yml
-    settings (e.g. site_url, repo_url)."""
+def build_corpus(docs: Path, workdir: Path, nav=None, release=None, runner=None, **overrides) -> BuiltSite:
+    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav), as `make site`
+    does; a `release` (archive.citation.versions.Release) also sets MkDocs's site_url; other keywords
+    override mkdocs.yml settings (e.g. repo_url)."""
     generated, site = workdir / "generated", workdir / "site"
-    result = generate(docs, generated, release=release, defer=True)  # as `make site` does
+    build = Build(docs=docs, out=generated, release=release or local_release(), runner=runner or Parallel())
+    result = build.generate()
     overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
-    previous = os.environ.get("ARCHIVE_DOCS")
-    os.environ["ARCHIVE_DOCS"] = str(docs)  # authored pages of this build (the hook reads its changelog)
-    try:
-        publish(ROOT / "mkdocs.yml", generated, site, **({"nav": nav} if nav else {}), **overrides)
-    finally:
-        if previous is None:
-            os.environ.pop("ARCHIVE_DOCS", None)
-        else:
-            os.environ["ARCHIVE_DOCS"] = previous
+    build.publish(ROOT / "mkdocs.yml", site, **({"nav": nav} if nav else {}), **overrides)
     return BuiltSite(docs, generated, site, result)
 
 

@@ -26,9 +26,11 @@ def tree_hash(root: Path) -> dict[str, str]:
 
 
 def config(tmp_path: Path, nav: list, name: str) -> Path:
-    """mkdocs.yml with another nav (MkDocs's INHERIT); theme and hook paths made absolute."""
+    """mkdocs.yml with another nav (MkDocs's INHERIT); theme and hook paths made absolute; CITATION.cff
+    beside it, as in the repository."""
     (tmp_path / name).mkdir()
-    path = tmp_path / name / "mkdocs.yml"  # the feed dates itself from the config's mkdocs.yml
+    (tmp_path / name / "CITATION.cff").write_bytes((ROOT / "CITATION.cff").read_bytes())
+    path = tmp_path / name / "mkdocs.yml"
     path.write_text(
         f"INHERIT: {ROOT / 'mkdocs.yml'}\n"
         + yaml.safe_dump({"nav": nav, "theme": {"custom_dir": str(ROOT / "docs" / "overrides")},

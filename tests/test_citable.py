@@ -16,9 +16,16 @@ from jsonschema import Draft7Validator
 
 from archive.citation import records
 from archive.content.read import load
-from archive.citation.versions import EDITORS, Release, read_version
+from archive.citation.versions import Release, read_identity
 
-SITE_NAME = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!ENV", ""))["site_name"]
+IDENTITY = read_identity(ROOT / "CITATION.cff")
+EDITORS = IDENTITY.editors
+
+
+def read_version() -> str:
+    return IDENTITY.version
+
+SITE_NAME = IDENTITY.name
 CSL_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "csl-data.json").read_text())
 # What the issue asks each kind of page to be in schema.org terms.
 EXPECTED_SCHEMA_TYPES = {
@@ -256,9 +263,9 @@ def test_templated_formatting_matches_citeproc_item_by_item(entities):
     """The fast path (one citeproc run per shape) gives exactly what citeproc gives for each item."""
     from archive.citation import formats
     from archive.citation import csl
-    from archive.citation.versions import current_release
+    from conftest import local_release
 
-    release = current_release(SITE_NAME, env={})
+    release = local_release()
     items = [formats.page_item(e, release, "2024-0%d-15" % (1 + i % 2)) for i, e in enumerate(entities)]
     items[0]["title"] = 'Why? A "test" & <x> of the things: an on'
     items[1]["title"] = "memo of the ministry on japan's position"
@@ -269,9 +276,9 @@ def test_templated_formatting_matches_citeproc_item_by_item(entities):
 
 
 def test_citation_records_go_straight_into_the_site(fixture_site, entities):
-    """The three records of each page are written into the site by the hook (archive/records.py,
-    write_downloads), from one side file of the generated tree, not as thousands of generated files."""
+    """The three records of each page are written into the site by the build (archive/citation/records.py,
+    write_downloads), not as thousands of generated files that MkDocs copies one by one."""
     assert not [p for p in fixture_site.generated.rglob("*") if p.suffix in (".bib", ".ris")]
-    assert (fixture_site.generated / records.DOWNLOADS).is_file()
+    assert not [p for p in fixture_site.generated.rglob(".*")]  # and no side file carries them
     for entity in entities:  # read from the built site, beside each page, through the cite box's links
         assert set(_records(fixture_site, entity.url_path)) == {"bib", "ris", "json"}, entity.id

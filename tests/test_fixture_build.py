@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import FIXTURE_DOCS
 
 from archive.content.read import load
@@ -97,38 +99,34 @@ def test_discrepancy_block(fixture_site):
 
 
 def test_generation_is_deterministic_and_leaves_authored_files_alone(fixture_site, tmp_path):
-    from archive.pages.tree import generate
+    from conftest import generate_tree
 
     before = {p: p.read_bytes() for p in FIXTURE_DOCS.rglob("*") if p.is_file()}
-    again = generate(FIXTURE_DOCS, tmp_path / "again")
-    # The fixture site was built as `make site` builds (the bibliography generated late, while MkDocs
-    # rendered the other pages): once built, its tree is the one a plain generation writes.
+    again = generate_tree(FIXTURE_DOCS, tmp_path / "again")
+    # The fixture site was built as `make site` builds (steps beside the build where it can fork): its
+    # tree is the one a plain generation writes.
     assert set(again.pages) == set(fixture_site.result.pages)
     for rel, text in again.pages.items():
         assert (tmp_path / "again" / rel).read_bytes() == (fixture_site.generated / rel).read_bytes()
     assert {p: p.read_bytes() for p in FIXTURE_DOCS.rglob("*") if p.is_file()} == before
     # A second run into the same tree writes nothing.
-    assert generate(FIXTURE_DOCS, tmp_path / "again").written == []
+    assert generate_tree(FIXTURE_DOCS, tmp_path / "again").written == []
 
 
-def test_the_late_bibliography_is_rendered_in_full(fixture_site):
-    from archive.pages.tree import LATE
-    from archive.pages.indexes import BIBLIOGRAPHY, bibliography_placeholder
-
-    assert fixture_site.result.pages[BIBLIOGRAPHY] == bibliography_placeholder()  # it was deferred
-    assert not LATE  # and taken by the hook
+def test_the_bibliography_lists_every_source(fixture_site):
     entries = fixture_site.html("sources/").select("article li")
     sources = sorted(p.stem for p in (FIXTURE_DOCS / "sources").glob("*.md"))
     assert sorted(a["href"].strip("/").split("/")[-1] for li in entries for a in li.select("a")
                   if a.get_text() == "Source page") == sources
 
 
-def test_a_late_page_that_fails_fails_the_build_and_publishes_nothing(tmp_path, monkeypatch, caplog):
-    import pytest
+@pytest.mark.parametrize("runner", ["Serial", "Parallel"])
+def test_a_step_that_fails_fails_the_build_and_writes_nothing(tmp_path, monkeypatch, runner):
+    """A step's error reaches the caller whether it ran in place or in a child; nothing is generated or published."""
     from conftest import build_corpus
 
+    from archive import runner as runners
     from archive.pages import indexes
-    from archive.site.publish import BuildFailed
 
     def broken(sources):
         raise ValueError("citeproc could not format a source")
@@ -136,10 +134,10 @@ def test_a_late_page_that_fails_fails_the_build_and_publishes_nothing(tmp_path, 
     monkeypatch.setattr(indexes, "bibliography", broken)
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "old.html").write_text("previous site")
-    with pytest.raises(BuildFailed):
-        build_corpus(FIXTURE_DOCS, tmp_path)
-    assert "sources/index.md: citeproc could not format a source" in caplog.text  # MkDocs logs the cause
+    with pytest.raises(ValueError, match="citeproc could not format a source"):
+        build_corpus(FIXTURE_DOCS, tmp_path, runner=getattr(runners, runner)())
     assert [p.name for p in (tmp_path / "site").iterdir()] == ["old.html"]
+    assert not (tmp_path / "generated").exists()
 
 
 def test_home_page_lists_the_documents_only_while_they_are_few(tmp_path):
@@ -151,8 +149,8 @@ def test_home_page_lists_the_documents_only_while_they_are_few(tmp_path):
     write_corpus(tmp_path, documents=indexes.HOME_DOCUMENTS + 1, seed=3)
     corpus = load(tmp_path)
     by_type = {t: corpus.of_type(t) for t in TYPES}
-    _, many = indexes.home(by_type, {"name": "N", "description": "D"})
+    _, many = indexes.home(by_type, "N", "D")
     assert "documents/index.md" in many and not any(f"({d.md_path})" in many for d in by_type["document"])
     by_type["document"] = by_type["document"][: indexes.HOME_DOCUMENTS]
-    _, few = indexes.home(by_type, {"name": "N", "description": "D"})
+    _, few = indexes.home(by_type, "N", "D")
     assert all(f"({d.md_path})" in few for d in by_type["document"])

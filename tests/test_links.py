@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
+from conftest import build_corpus
 from linkcheck import check_links
 
-from archive.pages.tree import generate
-from archive.site.publish import publish
 from tools.synth import write_corpus
 
 
@@ -32,8 +30,7 @@ def test_synthetic_site_with_the_real_config_has_no_broken_links(tmp_path):
     """A synthetic corpus in the real format, built with the real mkdocs.yml and its nav."""
     docs = tmp_path / "docs"
     write_corpus(docs, documents=20, seed=6)
-    generate(docs, tmp_path / "generated")
-    publish(ROOT / "mkdocs.yml", tmp_path / "generated", tmp_path / "site")  # the real nav, not the fixture's
+    build_corpus(docs, tmp_path)  # the real mkdocs.yml and nav, not the fixture's
     assert_no_broken_links(tmp_path / "site", tmp_path)
 
 

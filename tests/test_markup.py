@@ -66,7 +66,7 @@ def test_raw_html():
 
 
 def test_print_page_rewrites_ids_and_links_of_a_page():
-    from archive.site.wholerecord import Printed, rewrite
+    from archive.pages.wholerecord import Printed, rewrite
 
     anchors = {"documents/a": "documents-a", "events/b": "events-b"}
     html = (

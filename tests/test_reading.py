@@ -110,10 +110,11 @@ def test_feed_lists_every_page_and_every_changelog_entry(fixture_site):
 
 
 def test_feed_is_deterministic_and_needs_an_absolute_site_url(fixture_site):
-    fallback = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
-    entries = feed.page_entries(fixture_site.generated, fallback) + feed.changelog_entries(
-        FIXTURE_DOCS / "changelog.md", fixture_site.generated
-    )
+    from archive.content import changelog
+
+    corpus = fixture_site.result.corpus
+    log, _ = changelog.load(FIXTURE_DOCS, corpus)
+    entries = feed.page_entries(corpus.entities, fixture_site.result.citable.revised) + feed.changelog_entries(log, corpus.by_id())
     first = feed.build(entries, "https://example.org/archive/", "Archive", "Test.")
     assert feed.build(list(reversed(entries)), "https://example.org/archive/", "Archive", "Test.") == first
     _, parsed = _entries(first)

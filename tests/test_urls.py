@@ -6,11 +6,10 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_corpus
+from conftest import ROOT, build_corpus, generate_tree
 
 from archive.content import urls
 from archive.cli import main
-from archive.pages.tree import generate
 
 
 def _run(capsys, *args) -> tuple[int, str]:
@@ -86,6 +85,6 @@ def test_manifest_may_list_pages_of_another_tree(tmp_path):
 
 @pytest.mark.parametrize("docs", [ROOT / "docs", ROOT / "tests" / "fixtures" / "corpus"], ids=["site", "fixture"])
 def test_committed_manifest_lists_every_published_url(docs, tmp_path):
-    result = generate(docs, tmp_path / "gen")
+    result = generate_tree(docs, tmp_path / "gen")
     missing = urls.published(result.corpus, result.pages) - {u for _, u in urls.read_manifest(docs)}
     assert not missing, f"{docs / urls.MANIFEST} lacks {sorted(missing)}: run `make urls` and commit it"

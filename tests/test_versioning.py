@@ -14,9 +14,16 @@ import pytest
 import yaml
 from conftest import FIXTURE_DOCS, ROOT
 
-from archive.pages.tree import generate
 from archive.content.read import load
-from archive.citation.versions import CITATION_CFF, current_release, read_version, revision_dates
+from archive.citation.versions import read_identity, revision_dates
+from archive.site import publish
+from archive.site.build import release_of
+
+CITATION_CFF = ROOT / "CITATION.cff"
+
+
+def read_version() -> str:
+    return read_identity(CITATION_CFF).version
 
 CFFCONVERT = ROOT / ".venv-cff" / "bin" / "cffconvert"
 
@@ -41,12 +48,19 @@ def test_cffconvert_rejects_a_broken_citation_cff(tmp_path):
     assert _cffconvert(broken).returncode != 0
 
 
-def test_release_from_environment():
-    local = current_release("Site", env={})
-    assert local.version == read_version()
+def test_release_from_the_mkdocs_configuration(monkeypatch):
+    """site_url and extra.archive_versioned of mkdocs.yml (SITE_URL and SITE_VERSIONED when deployed),
+    the version of CITATION.cff beside it, SOURCE_DATE_EPOCH for the revision dates."""
+    for name in ("SITE_URL", "SITE_VERSIONED", "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(name, raising=False)
+    local = release_of(publish.load(ROOT / "mkdocs.yml")[0])
+    assert local.version == read_version() and local.site_name == read_identity(CITATION_CFF).name
     assert local.canonical("documents/x/") == local.fixed("documents/x/") == "http://127.0.0.1:8000/documents/x/"
     assert local.revised is None
-    deployed = current_release("Site", env={"SITE_URL": "https://o.github.io/r", "SITE_VERSIONED": "1", "SOURCE_DATE_EPOCH": "1700000000"})
+    monkeypatch.setenv("SITE_URL", "https://o.github.io/r")
+    monkeypatch.setenv("SITE_VERSIONED", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    deployed = release_of(publish.load(ROOT / "mkdocs.yml")[0])
     assert deployed.canonical("documents/x/") == "https://o.github.io/r/latest/documents/x/"
     assert deployed.fixed("documents/x/") == f"https://o.github.io/r/{read_version()}/documents/x/"
     assert deployed.revised == "2023-11-14"
@@ -71,7 +85,8 @@ def test_revision_dates_from_git_then_mtime(corpus_copy):
 
 @pytest.fixture
 def pages_repo(tmp_path):
-    """An empty git repository to deploy into, with a MkDocs config that builds the fixture tree."""
+    """An empty git repository to deploy into, with a MkDocs config beside the fixture's pages (docs/) and
+    a CITATION.cff: `mike deploy` runs `mkdocs build`, whose hook generates the tree from them."""
     repo = tmp_path / "repo"
     repo.mkdir()
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
@@ -83,9 +98,9 @@ def pages_repo(tmp_path):
         yaml.safe_dump(
             {
                 "INHERIT": str(ROOT / "mkdocs.yml"),
-                "docs_dir": str(tmp_path / "generated"),
+                "docs_dir": "build/docs",
                 "theme": {"name": "material", "custom_dir": str(ROOT / "docs" / "overrides")},
-                "hooks": [str(ROOT / "scripts" / "mkdocs_citable.py")],
+                "hooks": [str(ROOT / "scripts" / "mkdocs_hooks.py")],
                 "watch": [],
                 "nav": [{"Home": "index.md"}],
             }
@@ -95,14 +110,11 @@ def pages_repo(tmp_path):
 
 
 def _deploy(repo, env, tmp_path, version: str):
-    docs = tmp_path / f"docs-{version}"
-    shutil.copytree(FIXTURE_DOCS, docs, dirs_exist_ok=True)
-    cff = tmp_path / "CITATION.cff"
-    cff.write_text(CITATION_CFF.read_text().replace(f"version: {read_version()}", f"version: {version}"))
-    release = current_release("Japan 1989 Diplomatic Records Archive", env={**env, "SOURCE_DATE_EPOCH": "1700000000"}, cff=cff)
-    generate(docs, tmp_path / "generated", release=release)
+    shutil.copytree(FIXTURE_DOCS, repo / "docs", dirs_exist_ok=True)
+    (repo / "CITATION.cff").write_text(CITATION_CFF.read_text().replace(f"version: {read_version()}", f"version: {version}"))
     mike = Path(sys.executable).parent / "mike"
-    done = subprocess.run([str(mike), "deploy", "--update-aliases", version, "latest"], cwd=repo, env=env, capture_output=True, text=True)
+    done = subprocess.run([str(mike), "deploy", "--update-aliases", version, "latest"], cwd=repo,
+                          env={**env, "SOURCE_DATE_EPOCH": "1700000000"}, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 
 

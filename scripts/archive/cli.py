@@ -1,10 +1,9 @@
-"""Command line: `python scripts/build.py check|generate|site|serve`."""
+"""Command line: `python scripts/build.py check|generate|site|serve|urls|version`."""
 
 from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 import time
 from pathlib import Path
@@ -29,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="rendered site (default: site/)")
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
+    parser.add_argument("--serial", action="store_true", help="run every step in order, in this process (the reference path)")
     args = parser.parse_args(argv)
     # MkDocs resolves docs_dir against mkdocs.yml's folder, not the working directory.
     for name in ("docs", "out", "site", "config"):
@@ -36,9 +36,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     if args.command == "version":  # the release version (CITATION.cff), for the deploy workflow
-        from archive.citation.versions import read_version
+        from archive.citation.versions import read_identity
+        from archive.site.build import CITATION_CFF
 
-        print(read_version())
+        print(read_identity(args.config.parent / CITATION_CFF).version)
         return 0
     if args.command == "check":
         corpus, errors = check(args.docs)
@@ -46,15 +47,21 @@ def main(argv: list[str] | None = None) -> int:
             return _report(errors)
         print(f"{len(corpus.entities)} pages checked, no errors ({time.perf_counter() - started:.2f} s).")
         return 0
-    # Imported here, not above: `check` needs none of this (rendering, citeproc, jsonschema, MkDocs glue).
+    # Imported here, not above: `check` needs none of this (rendering, citeproc, jsonschema, MkDocs).
     from archive.content import urls
     from archive.content.errors import ContentErrors
-    from archive.pages.tree import generate
-    from archive.site.publish import BuildFailed, publish
+    from archive.runner import Parallel, Serial
+    from archive.site import publish
+    from archive.site.build import Build
 
+    args.out.mkdir(parents=True, exist_ok=True)  # MkDocs's configuration needs its docs_dir to exist
+    config, _ = publish.load(args.config, docs_dir=str(args.out), site_dir=str(args.site))
+    build = Build.from_config(config, docs=args.docs, runner=Serial() if args.serial else Parallel(),
+                              serving=args.command == "serve")
+    if args.command == "serve":
+        return serve(build, args.config, args.addr)
     try:
-        # `site`: MkDocs runs next in this process, and its hook takes the late pages (generate.LATE).
-        result = generate(args.docs, args.out, defer=args.command == "site")
+        result = build.generate()
     except ContentErrors as exc:
         return _report(exc.errors)
     print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
@@ -63,30 +70,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.docs / urls.MANIFEST}: {len(added)} URL(s) added" + "".join(f"\n  {u}" for u in added))
         return 0
     if args.command == "site":
-        os.environ["ARCHIVE_DOCS"] = str(args.docs)  # the hook's post-build reads the changelog
-        # The corpus and generated pages stay alive but are never freed: keep them out of the cyclic
-        # garbage collector's scans, which otherwise grow with the corpus and slow MkDocs's build.
+        # The corpus and generated pages stay alive until the end: keep them out of the cyclic garbage
+        # collector's scans, which otherwise grow with the corpus and slow MkDocs's build.
         del result
         gc.collect()
         gc.freeze()
         try:
-            publish(args.config, args.out, args.site)
-        except BuildFailed as exc:
+            build.publish(args.config, args.site)
+        except publish.BuildFailed as exc:
             print(f"{args.config}: mkdocs build failed: {exc}; site/ was left as it was.", file=sys.stderr)
             return 1
-        print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s)")
-    elif args.command == "serve":
-        return serve(args.config, args.docs, args.out, args.addr)
+        print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s; "
+              f"{build.runner.forked} step(s) run beside the build)")
     return 0
 
 
-def serve(config: Path, docs: Path, out: Path, addr: str) -> int:
-    """MkDocs's live server on the generated tree; the hook regenerates it when docs/ changes."""
-    from mkdocs.commands.serve import serve
+def serve(build, config: Path, addr: str) -> int:
+    """MkDocs's live server on the generated tree; the build regenerates it before every rebuild."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
 
-    os.environ["ARCHIVE_DOCS"] = str(docs.resolve())  # read by scripts/mkdocs_hooks.py
+    from archive.site import publish
+
+    _, adapter = publish.load(config)  # MkDocs loads the same hooks module again: the build stays attached
+    adapter.attach(build)
     try:
-        mkdocs_serve(str(config), livereload=True, watch=[str(docs)], docs_dir=str(out), dev_addr=addr)
+        mkdocs_serve(str(config), livereload=True, watch=[str(build.docs)], docs_dir=str(build.out), dev_addr=addr)
     except KeyboardInterrupt:
         pass
     return 0

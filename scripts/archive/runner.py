@@ -1,12 +1,13 @@
-"""Run slow, self-contained steps in forked children while the build goes on with the rest.
+"""How a build runs its self-contained steps: in order (Serial, the reference) or beside the build in
+forked children (Parallel, what `make site` uses). Either way a step gives the same result and its
+exception is raised again by result(); tests build both ways and compare the sites.
 
-MkDocs renders on one CPU; generation can use a second one for steps that share nothing with the
-rest (formatting the bibliography with citeproc-py, about 11 ms per source; the cite boxes, head
-metadata and open data). A forked child sees the parent's data as it was, so nothing is copied in;
-only the result comes back, pickled through a pipe. Forking is only safe in a process with no other
-threads (under `mkdocs serve` the live-reload server has some), so there, and where fork or a second
-CPU is missing, a step simply runs in place. Either way the result is the same, and the step's
-exception is raised again by result().
+MkDocs renders on one CPU. A step that shares nothing with the rest (the cite boxes and open data,
+the bibliography's citeproc run, the citation records written into the site, the whole-record page)
+can use a second one. A forked child sees the parent's data as it was, so nothing is copied in; only
+the result comes back, pickled through a pipe. Forking is only safe in a process with no other
+threads (under `mkdocs serve` the live-reload server has some): there, and where fork or a second CPU
+is missing, Parallel runs the step in place.
 """
 
 from __future__ import annotations
@@ -15,23 +16,25 @@ import multiprocessing
 import os
 import threading
 
-
-# Work beside the build runs at a lower priority than the build itself: with two CPUs and two
-# children, the main process (generation, then MkDocs: the path everything waits on) otherwise gets
-# two thirds of a CPU. Measured at 10,000 documents: the pages took 13.2 s to render beside two
-# children at equal priority, 8 s alone. A child still has a whole CPU when the build waits for it.
+# Steps beside the build run below its priority, so that the main process (generation, then MkDocs:
+# the path everything waits on) keeps a whole CPU; a child still has one when the build waits for it.
 NICE = 10
 
 
 class Job:
+    """A step's outcome: its value or its error, or the child still computing it."""
+
     def __init__(self, value=None, process=None, pipe=None, error=None):
         self._value, self._process, self._pipe, self._error = value, process, pipe, error
 
     def result(self):
+        if self._process is not None:
+            self._collect()
         if self._error is not None:
             raise self._error
-        if self._process is None:
-            return self._value
+        return self._value
+
+    def _collect(self) -> None:
         try:
             ok, value = self._pipe.recv()  # before join: a large result would block the child's exit
         except EOFError:
@@ -40,10 +43,7 @@ class Job:
             self._process.join()
             self._pipe.close()
         self._process = None
-        if not ok:
-            raise value
-        self._value = value
-        return value
+        self._value, self._error = (value, None) if ok else (None, value)
 
 
 def settle(*jobs: Job | None) -> None:
@@ -57,31 +57,46 @@ def settle(*jobs: Job | None) -> None:
                 pass
 
 
-def _child(pipe, fn, args, nice) -> None:
-    os.nice(nice)
+class Serial:
+    """Every step now, in this process: the plain path."""
+
+    forked = 0  # steps run in a child: none
+
+    def beside(self, fn, *args) -> Job:
+        try:
+            return Job(fn(*args))
+        except Exception as exc:  # noqa: BLE001 - raised by result(), as from a child
+            return Job(error=exc)
+
+
+class Parallel(Serial):
+    """Each step in a forked child at a lower priority where that is safe and useful, else now."""
+
+    def __init__(self):
+        self.forked = 0
+
+    @staticmethod
+    def can_fork() -> bool:
+        return (threading.active_count() == 1 and (os.cpu_count() or 1) > 1
+                and "fork" in multiprocessing.get_all_start_methods())
+
+    def beside(self, fn, *args) -> Job:
+        if not self.can_fork():
+            return super().beside(fn, *args)
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(writer, fn, args), daemon=True)
+        process.start()
+        writer.close()
+        self.forked += 1
+        return Job(process=process, pipe=reader)
+
+
+def _child(pipe, fn, args) -> None:
+    os.nice(NICE)
     try:
         pipe.send((True, fn(*args)))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
         pipe.send((False, exc))
     finally:
         pipe.close()
-
-
-def can_fork() -> bool:
-    return threading.active_count() == 1 and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def beside(fn, *args, nice: int = NICE) -> Job:
-    """fn(*args) in a forked child when that is safe and useful, else now. `nice`: the child's priority
-    below this process (os.nice); a step wanted later than others can yield to them with a higher one."""
-    if not can_fork():
-        try:
-            return Job(fn(*args))
-        except Exception as exc:  # noqa: BLE001 - raised by result(), as from a child
-            return Job(error=exc)
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(writer, fn, args, nice), daemon=True)
-    process.start()
-    writer.close()
-    return Job(process=process, pipe=reader)

@@ -1,16 +1,17 @@
-"""What a citation names besides the page: the release (version), the site's addresses, the revision date.
+"""What a citation names besides the page: the site (CITATION.cff), the release (version), the site's
+addresses and the revision date.
 
-The version has one source of truth, CITATION.cff's `version`. Addresses come from the same SITE_URL
-that mkdocs.yml reads. Deployed with mike (SITE_VERSIONED=1, see .github/workflows/deploy.yml), every
-release lives under <SITE_URL><version>/ and the alias <SITE_URL>latest/ follows the newest; the
-canonical URL of a page is the alias, the "cite this version" URL the fixed snapshot. Built locally,
-both are the one address the site is served from.
+CITATION.cff is the one place the site's name, description, editors, version and licence are written;
+the pages, the MkDocs configuration (archive/site/build.py sets its site_name and site_description), the
+metadata and the open data all read them from here. Addresses come from MkDocs's site_url. Deployed with
+mike (extra.archive_versioned in mkdocs.yml), every release lives under <site_url><version>/ and the alias
+<site_url>latest/ follows the newest; the canonical URL of a page is the alias, the "cite this version"
+URL the fixed snapshot. Built locally, both are the one address the site is served from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,21 +20,38 @@ import yaml
 
 from archive.content.read import Entity
 
-ROOT = Path(__file__).resolve().parents[3]
-CITATION_CFF = ROOT / "CITATION.cff"
-LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # the default of site_url in mkdocs.yml
 LATEST = "latest"
-EDITORS = "Japan 1989 Diplomatic Records Archive editors"
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    description: str
+    editors: str  # the corporate author of every page
+    version: str
+    license: str
+
+
+def read_identity(cff: Path) -> Identity:
+    data = yaml.safe_load(cff.read_text(encoding="utf-8"))
+    return Identity(
+        name=str(data["title"]),
+        description=" ".join(str(data["abstract"]).split()),
+        editors=str(data["authors"][0]["name"]),
+        version=str(data["version"]),
+        license=str(data["license"]),
+    )
 
 
 @dataclass(frozen=True)
 class Release:
     site_name: str
-    editors: str  # the corporate author of every page
+    editors: str
     version: str
     canonical_base: str  # ends with "/"; a page's canonical URL is this + its path
     version_base: str  # ends with "/"; the fixed snapshot of this version
     revised: str | None = None  # ISO date used for every page instead of git/mtime (reproducible builds)
+    description: str = ""
 
     def canonical(self, url_path: str) -> str:
         return self.canonical_base + url_path
@@ -42,28 +60,21 @@ class Release:
         return self.version_base + url_path
 
 
-def read_version(cff: Path = CITATION_CFF) -> str:
-    data = yaml.safe_load(cff.read_text(encoding="utf-8"))
-    return str(data["version"])
-
-
-def current_release(site_name: str, env: dict | None = None, cff: Path = CITATION_CFF) -> Release:
-    """The release being built, from CITATION.cff and the environment (SITE_URL, SITE_VERSIONED, SOURCE_DATE_EPOCH)."""
-    env = os.environ if env is None else env
-    version = read_version(cff)
-    root = env.get("SITE_URL") or LOCAL_SITE_URL
-    root = root if root.endswith("/") else root + "/"
-    versioned = env.get("SITE_VERSIONED") == "1"
+def for_site(identity: Identity, site_url: str, versioned: bool = False, source_date_epoch: str | None = None) -> Release:
+    """The release being built. `source_date_epoch` (the reproducible-builds convention) fixes every
+    page's revision date."""
+    root = site_url if site_url.endswith("/") else site_url + "/"
     revised = None
-    if env.get("SOURCE_DATE_EPOCH"):
-        revised = dt.datetime.fromtimestamp(int(env["SOURCE_DATE_EPOCH"]), dt.timezone.utc).date().isoformat()
+    if source_date_epoch:
+        revised = dt.datetime.fromtimestamp(int(source_date_epoch), dt.timezone.utc).date().isoformat()
     return Release(
-        site_name=site_name,
-        editors=EDITORS,
-        version=version,
+        site_name=identity.name,
+        editors=identity.editors,
+        version=identity.version,
         canonical_base=root + (f"{LATEST}/" if versioned else ""),
-        version_base=root + (f"{version}/" if versioned else ""),
+        version_base=root + (f"{identity.version}/" if versioned else ""),
         revised=revised,
+        description=identity.description,
     )
 
 

@@ -11,7 +11,7 @@ from archive.citation import csl
 
 from archive.content import dates
 
-from archive.site import wholerecord
+from archive.pages import wholerecord
 from archive.content.read import Entity
 from archive.content.model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, SINGULAR_LABELS, types_where
 from archive.pages.markdown import entity_date, esc, front_matter, link, rel, sort_key
@@ -56,12 +56,17 @@ def _index_cell(path: str, entity: Entity, column: str) -> str:
     return "" if value is None else _cell(value)
 
 
+def ordered(type_name: str, entities: list[Entity]) -> list[Entity]:
+    """A type's pages in the order of its index (types.csv: index_sort)."""
+    return sorted(entities, key=_INDEX_SORT[ENTITY_TYPES[type_name].index_sort])
+
+
 def type_index(type_name: str, entities: list[Entity]) -> tuple[str, str]:
     """(path, markdown) of the index page of one type: the columns and order its row in types.csv names."""
     kind = ENTITY_TYPES[type_name]
     path = f"{kind.folder}/index.md"
     rows = ["| " + " | ".join(h for h, _ in kind.index_columns) + " |", "|" + "---|" * len(kind.index_columns)]
-    for e in sorted(entities, key=_INDEX_SORT[kind.index_sort]):
+    for e in ordered(type_name, entities):
         rows.append("| " + " | ".join(_index_cell(path, e, c) for _, c in kind.index_columns) + " |")
     intro = f"{len(entities)} {kind.plural.lower()} in the archive."
     body = front_matter({"title": kind.plural, "generated": True}) + f"# {kind.plural}\n\n{intro}\n\n" + "\n".join(rows) + "\n"
@@ -69,28 +74,23 @@ def type_index(type_name: str, entities: list[Entity]) -> tuple[str, str]:
 
 
 BIBLIOGRAPHY = f"{FOLDERS['source']}/index.md"
-_BIBLIOGRAPHY_META = {"title": "Bibliography", "generated": True}
 
 
-def bibliography(sources: list[Entity]) -> tuple[str, str]:
-    """Every source, formatted in Chicago notes-bibliography style by citeproc-py, with its page link."""
+def bibliography(sources: list[Entity]) -> tuple[str, str, list[Entity]]:
+    """(path, Markdown, sources in its order): every source, formatted in Chicago notes-bibliography
+    style by citeproc-py, with its page link."""
     formatted = csl.format_references([csl.source_item(s) for s in sources], "chicago")
-    ordered = sorted(sources, key=lambda s: (formatted.get(s.id, "").lower(), s.id))
-    lines = [f"- {formatted[s.id]} [{'Source page'}]({s.id}.md) ({esc(s.get('seen'))})" for s in ordered]
+    entries = sorted(sources, key=lambda s: (formatted.get(s.id, "").lower(), s.id))
+    lines = [f"- {formatted[s.id]} [{'Source page'}]({s.id}.md) ({esc(s.get('seen'))})" for s in entries]
     body = (
-        front_matter(_BIBLIOGRAPHY_META)
+        front_matter({"title": "Bibliography", "generated": True})
         + "# Bibliography\n\n"
         + f"Every source cited in the archive ({len(sources)}), formatted in Chicago notes-bibliography style. "
         + "The note after each entry says how the source was seen: *full-text*, *excerpt* or *link-only*.\n\n"
         + "\n".join(lines)
         + "\n"
     )
-    return BIBLIOGRAPHY, body
-
-
-def bibliography_placeholder() -> str:
-    """The bibliography page while its entries are being formatted: the same front matter, no entries."""
-    return front_matter(_BIBLIOGRAPHY_META) + "# Bibliography\n"
+    return BIBLIOGRAPHY, body, entries
 
 
 def timeline(entities: list[Entity]) -> tuple[str, str]:
@@ -134,14 +134,14 @@ def _strands(path: str, essays: list[Entity]) -> str:
     return f"## {esc(first.title)}\n\n" + "\n".join(lines) + "\n\n"
 
 
-def home(by_type: dict[str, list[Entity]], site: dict) -> tuple[str, str]:
+def home(by_type: dict[str, list[Entity]], name: str, description: str) -> tuple[str, str]:
     path = "index.md"
     essays = sorted(by_type.get("essay", []), key=_INDEX_SORT["order"])
     counts = ", ".join(f"{len(by_type.get(t, []))} {PLURAL_LABELS[t].lower()}" for t in FOLDERS)
     out = [
-        front_matter({"title": site["name"], "generated": True}),
-        f"# {esc(site['name'])}\n\n",
-        f"{esc(site['description'])}\n\n",
+        front_matter({"title": name, "generated": True}),
+        f"# {esc(name)}\n\n",
+        f"{esc(description)}\n\n",
         f"The archive holds {counts}.\n\n",
     ]
     if essays:

@@ -14,19 +14,32 @@ class BuildFailed(Exception):
     pass
 
 
-def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
+def load(config_file: Path, **overrides):
+    """(MkDocs's configuration, the hooks of mkdocs.yml that hand MkDocs's events to a Build)."""
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(config_file), **overrides)
+    adapter = next((p for p in config.plugins.values() if hasattr(p, "attach")), None)
+    if adapter is None:
+        raise BuildFailed(f"{config_file}: its hooks do not include scripts/mkdocs_hooks.py")
+    return config, adapter
+
+
+def mkdocs_build(config_file: Path, docs_dir: Path, site_dir: Path, build, **overrides) -> None:
     """`mkdocs build --strict` through MkDocs's API, so tests can point it at other trees."""
     from mkdocs.commands import build as mkdocs_build_cmd
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    adapter = None
     try:
-        config = load_config(
-            config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True, **overrides
-        )
+        config, adapter = load(config_file, docs_dir=str(docs_dir), site_dir=str(site_dir), strict=True, **overrides)
+        adapter.attach(build)
         mkdocs_build_cmd.build(config)
     except (MkDocsException, SystemExit) as exc:
         raise BuildFailed(str(exc) or "mkdocs build failed") from None
+    finally:
+        if adapter is not None:
+            adapter.attach(None)
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # linux/fcntl.h, linux/fs.h
@@ -42,7 +55,7 @@ def exchange(a: Path, b: Path) -> bool:
     return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
-def publish(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> None:
+def publish(config_file: Path, docs_dir: Path, site_dir: Path, build, **overrides) -> None:
     """Build into a temporary sibling of site_dir, then swap it into place."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +64,7 @@ def publish(config_file: Path, docs_dir: Path, site_dir: Path, **overrides) -> N
     os.umask(mask)
     staging.chmod(0o777 & ~mask)  # mkdtemp's folder is private (0700); site/ is for a web server to read
     try:
-        mkdocs_build(config_file, docs_dir, staging, **overrides)
+        mkdocs_build(config_file, docs_dir, staging, build, **overrides)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
