@@ -92,7 +92,7 @@ def test_feed_lists_every_page_and_every_changelog_entry(fixture_site):
     for entry in entries:  # every link is a page of the site
         link = entry.find(f"{ATOM}link").get("href")
         assert (fixture_site.site / urlsplit(link).path.lstrip("/") / "index.html").is_file(), link
-    # Pages are dated by their revision date from the generated open data (issue 4's archive.json).
+    # Pages are dated by their revision date, the one the open data publishes.
     archive = json.loads((fixture_site.site / "data" / "archive.json").read_text(encoding="utf-8"))
     revised = {e["url"]: e["revised"] for e in archive["entities"]}
     for entry in pages:

@@ -85,7 +85,7 @@ CASES = {
     ),
     "unknown field": (
         "people/person-a.md", "name_original:", "nickname: Taro\nname_original:",
-        ["docs/people/person-a.md:5: unknown field 'nickname' for a person (see scripts/archive/fields.csv)"],
+        ["docs/people/person-a.md:5: unknown field 'nickname' for a person (see scripts/archive/content/fields.csv)"],
     ),
     "citation of unknown source": (
         "documents/doc-memo.md", "[@src-alpha, para. 1]", "[@src-gamma, para. 1]",
@@ -127,7 +127,7 @@ CASES = {
         "people/person-a.md", "type: person", "type: organization",
         ["docs/people/person-a.md:3: an organization page belongs in docs/organizations/",
          "docs/documents/doc-memo.md:11: people: 'person-a' is an organization, expected person",
-         "docs/people/person-a.md:6: unknown field 'roles' for an organization (see scripts/archive/fields.csv)"],
+         "docs/people/person-a.md:6: unknown field 'roles' for an organization (see scripts/archive/content/fields.csv)"],
     ),
 }
 

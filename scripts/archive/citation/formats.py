@@ -2,7 +2,7 @@
 
 The CSL item is built from the model in one place (`page_item`); Chicago, APA and MLA are formatted
 from it by citeproc-py with the official CSL styles (one run per style for all pages, see
-archive/csl.py), BibTeX is written by bibtexparser and RIS by rispy from the same item, so the
+citation/csl.py), BibTeX is written by bibtexparser and RIS by rispy from the same item, so the
 formats cannot disagree about title, date, version or URL.
 """
 
@@ -25,11 +25,10 @@ from pylatexenc.latexencode import (
 )
 
 from archive.citation import csl
-
-from archive.content import dates
-from archive.content.read import Entity
-from archive.content.model import fields_for
 from archive.citation.versions import Release
+from archive.content import dates
+from archive.content.model import fields_for
+from archive.content.read import Entity
 
 # The page is cited under its own title. Its original-language title belongs to the document the
 # page describes, and styles print `original-title` as "originally published as": left out here.
@@ -61,7 +60,7 @@ def page_item(entity: Entity, release: Release, revised: str) -> dict:
         value = entity.get(spec.name)
         if spec.type != "*" or not spec.csl or spec.csl in _NOT_FOR_PAGES or value in (None, "", []):
             continue
-        item[spec.csl] = ", ".join(value) if spec.kind == "strings" else value
+        item[spec.csl] = spec.form.csl(value)
     item.update(
         {
             "author": [{"literal": release.editors}],

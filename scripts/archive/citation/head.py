@@ -2,7 +2,7 @@
 
 Every value comes from the model: a field's Dublin Core term and schema.org property are the `dc`
 and `schema_org` columns of fields.csv; the bibliographic values (title, editors, date, version) are
-the page's CSL item (archive/cite.py). The canonical link is Material's own (site_url + page URL).
+the page's CSL item (citation/formats.py). The canonical link is Material's own (site_url + page URL).
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import html
 import json
 
 from archive.citation.formats import issued_iso
-from archive.content.read import Entity
-from archive.content.model import SCHEMA_ORG_TYPES, SINGULAR_LABELS, fields_for
 from archive.citation.versions import Release
+from archive.content.model import PLACE, SCHEMA_ORG_TYPES, SINGULAR_LABELS, SUMMARY, fields_for
+from archive.content.read import Entity
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -30,10 +30,6 @@ def json_ld(data: dict) -> str:
     return f'<script type="application/ld+json">{text}</script>'
 
 
-def _name_text(name: dict) -> str:
-    return name.get("literal") or ", ".join(filter(None, [name.get("family"), name.get("given")]))
-
-
 class HeadWriter:
     """Head metadata of every page of one corpus (targets of relations are looked up in `index`)."""
 
@@ -48,34 +44,8 @@ class HeadWriter:
         target = self.index[target_id]
         return {"@type": SCHEMA_ORG_TYPES[target.type], "@id": self.subject_id(target), "name": target.title}
 
-    def _dc_values(self, kind: str, value) -> list[str]:
-        if kind == "ref":
-            return [self.index[value].title]
-        if kind == "refs":
-            return [self.index[v].title for v in value]
-        if kind == "names":
-            return [_name_text(n) for n in value]
-        if kind in ("strings", "slugs"):
-            return list(value)
-        return [str(value)]
-
-    def _schema_value(self, kind: str, value, name: str):
-        if kind == "ref":
-            return self._ref(value)
-        if kind == "refs":
-            return [self._ref(v) for v in value]
-        if kind == "names":
-            return [
-                {"@type": "Person", "familyName": n["family"], **({"givenName": n["given"]} if n.get("given") else {}),
-                 "name": " ".join(filter(None, [n.get("given"), n["family"]]))}
-                if n.get("family") else {"@type": "Organization", "name": n["literal"]}
-                for n in value
-            ]
-        if kind == "roles":
-            return [{"@type": "Occupation", "name": r["role"]} for r in value]
-        if name == "place":
-            return {"@type": "Place", "name": value}
-        return value
+    def _title(self, target_id: str) -> str:
+        return self.index[target_id].title
 
     def subject(self, entity: Entity) -> dict:
         """The schema.org description of what the page is about, property by property from the model."""
@@ -84,7 +54,7 @@ class HeadWriter:
             value = entity.get(spec.name)
             if not spec.schema_org or value in (None, "", []):
                 continue
-            new = self._schema_value(spec.kind, value, spec.name)
+            new = {"@type": "Place", "name": value} if spec.name == PLACE else spec.form.schema_org(value, self._ref)
             if spec.schema_org in out:  # e.g. alternateName from several fields
                 old = out[spec.schema_org]
                 out[spec.schema_org] = (old if isinstance(old, list) else [old]) + (new if isinstance(new, list) else [new])
@@ -116,7 +86,7 @@ class HeadWriter:
             value = entity.get(spec.name)
             if spec.dc and value not in (None, "", []):
                 term = "DCTERMS." + spec.dc.split(":", 1)[1]
-                tags.extend(_meta("name", term, v) for v in self._dc_values(spec.kind, value))
+                tags.extend(_meta("name", term, v) for v in spec.form.dc_values(value, self._title))
         tags += [
             _meta("name", "DCTERMS.modified", revised),
             _meta("name", "DCTERMS.hasVersion", release.version),
@@ -128,8 +98,8 @@ class HeadWriter:
             _meta("property", "og:locale", "en"),
             _meta("property", "article:modified_time", revised),
         ]
-        if entity.get("summary"):
-            tags.append(_meta("property", "og:description", entity.get("summary")))
+        if entity.get(SUMMARY):
+            tags.append(_meta("property", "og:description", entity.get(SUMMARY)))
         page = {
             "@type": "WebPage",
             "@id": url,

@@ -8,17 +8,16 @@ import csv
 import io
 import json
 
-from archive.content import markup
-from archive.content.graph import prose_texts
-from archive.content.read import Corpus, Entity
-from archive.content.model import DATE_PATTERN, FOLDERS, SLUG_PATTERN, SINGULAR_LABELS, TYPES, fields_for, json_schema, types_where
-from archive.pages.markdown import esc, front_matter
 from archive.citation.versions import Release
+from archive.content import graph, markup
+from archive.content.kinds import DATE_PATTERN, SLUG_PATTERN
+from archive.content.model import FOLDERS, SINGULAR_LABELS, TYPES, fields_for, json_schema, types_where
+from archive.content.read import Corpus, Entity
+from archive.pages.markdown import esc, front_matter
 
 FOLDER = "data"
 TABLES = types_where(lambda t: t.table)  # the types with a CSV table
 LICENSE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
-_SKIPPED_IN_CSV = ("discrepancies", "roles")  # nested lists: in archive.json only
 
 
 def _dump(data) -> bytes:
@@ -27,8 +26,8 @@ def _dump(data) -> bytes:
 
 def _dump_records(data: dict) -> bytes:
     """A dict whose lists hold many records: one key per line and one record per line, so the file
-    reads and diffs by record. json indents only with its pure-Python encoder (1.5 s for archive.json
-    at 1,000 documents); one compact line per record keeps its C encoder."""
+    reads and diffs by record. json indents only with its pure-Python encoder, much slower on a large
+    archive; one compact line per record keeps its C encoder."""
     def value(v) -> str:
         if isinstance(v, list) and v:
             return "[\n  " + ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in v) + "\n ]"
@@ -39,21 +38,15 @@ def _dump_records(data: dict) -> bytes:
 
 
 def relations(entity: Entity) -> list[dict]:
-    """Every front-matter relation of a page, by field name (roles point to organisations)."""
-    out = []
-    for spec in fields_for(entity.type):
-        value = entity.get(spec.name)
-        targets = [value] if spec.kind == "ref" and value else value if spec.kind == "refs" and value else []
-        out.extend({"from": entity.id, "field": spec.name, "to": t} for t in targets)
-    out.extend({"from": entity.id, "field": "roles", "to": r["org"]} for r in entity.get("roles") or [] if r.get("org"))
-    for line, text in prose_texts(entity):
-        out.extend({"from": entity.id, "field": "link", "to": m.group(1).strip()} for m in markup.WIKILINK_RE.finditer(markup.prose(text)))
+    """Every id a page points at: through its fields (by field name), then through [[id]] links."""
+    out = [{"from": entity.id, "field": spec.name, "to": target} for spec, target in graph.relations(entity)]
+    out.extend({"from": entity.id, "field": "link", "to": target} for target in graph.wikilinks(graph.prose_texts(entity)))
     return out
 
 
 def citations(entity: Entity) -> list[dict]:
     out = []
-    for line, text in prose_texts(entity):
+    for line, text in graph.prose_texts(entity):
         for citation in markup.citations_in(text, line)[0]:
             out.extend({"from": entity.id, "source": i.source, "locator": i.locator or None, "line": line} for i in citation.items)
     return out
@@ -127,14 +120,8 @@ def archive_schema() -> dict:
     }
 
 
-def _cell(value) -> str:
-    if isinstance(value, list):
-        return "; ".join(v.get("literal") or ", ".join(filter(None, [v.get("family"), v.get("given")])) if isinstance(v, dict) else str(v) for v in value)
-    return "" if value is None else str(value)
-
-
 def _columns(type_name: str):
-    return [f for f in fields_for(type_name) if f.kind not in _SKIPPED_IN_CSV]
+    return [f for f in fields_for(type_name) if f.form.in_table]
 
 
 def table(entities: list[Entity], type_name: str, release: Release) -> bytes:
@@ -143,19 +130,19 @@ def table(entities: list[Entity], type_name: str, release: Release) -> bytes:
     columns = _columns(type_name)
     writer.writerow([f.name for f in columns] + ["url"])
     for entity in sorted(entities, key=lambda e: e.id):
-        writer.writerow([_cell(entity.get(f.name)) for f in columns] + [release.canonical(entity.url_path)])
+        writer.writerow([f.form.cell(entity.get(f.name)) for f in columns] + [release.canonical(entity.url_path)])
     return out.getvalue().encode("utf-8")
 
 
 def _table_schema(type_name: str) -> dict:
     fields = []
     for f in _columns(type_name):
-        spec = {"name": f.name, "title": f.label, "description": f.help, "type": "integer" if f.kind == "int" else "string"}
+        spec = {"name": f.name, "title": f.label, "description": f.help, "type": f.form.table_type}
         if f.required:
             spec["constraints"] = {"required": True}
-        if f.kind == "date":
-            spec["constraints"] = {**spec.get("constraints", {}), "pattern": DATE_PATTERN.strip("^$")}
-        if f.kind in ("refs", "strings", "names", "slugs"):
+        if f.form.table_pattern:
+            spec["constraints"] = {**spec.get("constraints", {}), "pattern": f.form.table_pattern}
+        if f.form.several:
             spec["description"] += " (several values are separated by '; ')"
         fields.append(spec)
     fields.append({"name": "url", "title": "URL", "type": "string", "format": "uri", "description": "The page's permanent URL."})

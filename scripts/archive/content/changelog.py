@@ -24,8 +24,8 @@ from archive.content import markup
 
 from archive.content import schemas
 from archive.content.errors import ContentError
+from archive.content.kinds import DATE_PATTERN, MAX_TEXT, SLUG_PATTERN
 from archive.content.read import Corpus, display_path, read_text
-from archive.content.model import DATE_PATTERN, MAX_TEXT, SLUG_PATTERN
 
 FILE = "changelog.md"
 PAGE = "changelog.md"  # generated page, URL /changelog/

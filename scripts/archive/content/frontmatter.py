@@ -19,7 +19,7 @@ MAX_NODES = 20000
 
 
 # libyaml's parser where PyYAML was built with it (the wheels are): composing is the bulk of
-# `make check`, and the C parser is ~10 times faster with the same nodes and marks.
+# `make check`, and the C parser gives the same nodes and marks many times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ScalarNode = yaml.ScalarNode
 

@@ -6,33 +6,30 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from archive.content import markup
+from archive.content.model import Field, fields_for
 from archive.content.read import Corpus, Entity
-from archive.content.model import fields_for
 
 
 def prose_texts(entity: Entity) -> list[tuple[int, str]]:
-    """Every (line, text) of prose on a page: body lines outside code, then discrepancy texts."""
+    """Every (line, text) of prose on a page: body lines outside code, then the texts its fields hold."""
     texts = [(line, text) for line, text, is_code in markup.body_lines(entity.body, entity.body_line) if not is_code]
-    for i, item in enumerate(entity.get("discrepancies") or []):
-        for key in ("topic", "claim", "evidence", "verdict"):
-            if isinstance(item.get(key), str):
-                texts.append((entity.line("discrepancies", i, key), item[key]))
+    for spec in fields_for(entity.type):
+        texts.extend((entity.line(spec.name, *path), text) for path, text in spec.form.texts(entity.get(spec.name)))
     return texts
 
 
-def relations(entity: Entity) -> list[tuple[str, str]]:
-    """(field label, target id) for every front-matter relation, in model order."""
-    out = []
-    for spec in fields_for(entity.type):
-        value = entity.get(spec.name)
-        if spec.kind == "ref" and isinstance(value, str):
-            out.append((spec.label, value))
-        elif spec.kind == "refs" and isinstance(value, list):
-            out.extend((spec.label, target) for target in value if isinstance(target, str))
-    for role in entity.get("roles") or []:
-        if isinstance(role, dict) and isinstance(role.get("org"), str):
-            out.append(("Roles", role["org"]))
-    return out
+def relations(entity: Entity) -> list[tuple[Field, str]]:
+    """(field, target id) for every id the front matter points at, in model order."""
+    return [
+        (spec, target)
+        for spec in fields_for(entity.type)
+        for _, target, _ in spec.form.targets(entity.get(spec.name), spec)
+    ]
+
+
+def wikilinks(texts: list[tuple[int, str]]) -> list[str]:
+    """The ids of every [[id]] link in the given prose, in order."""
+    return [m.group(1).strip() for _, text in texts for m in markup.WIKILINK_RE.finditer(markup.prose(text))]
 
 
 @dataclass
@@ -49,14 +46,14 @@ class Graph:
 def build(corpus: Corpus) -> Graph:
     graph = Graph()
     for entity in corpus.entities:
-        graph.related[entity.id] = relations(entity)
-        for spec in fields_for(entity.type):
-            if spec.inverse and spec.kind == "ref" and isinstance(entity.get(spec.name), str):
-                graph.inverse[entity.get(spec.name)].setdefault(spec.inverse, []).append(entity.id)
-        links, cites = [], []
-        for line, text in prose_texts(entity):
-            plain = markup.prose(text)
-            links.extend(m.group(1).strip() for m in markup.WIKILINK_RE.finditer(plain))
+        pointed = relations(entity)
+        graph.related[entity.id] = [(spec.label, target) for spec, target in pointed]
+        for spec, target in pointed:
+            if spec.inverse:
+                graph.inverse[target].setdefault(spec.inverse, []).append(entity.id)
+        texts = prose_texts(entity)
+        links, cites = wikilinks(texts), []
+        for line, text in texts:
             for citation in markup.citations_in(text, line)[0]:
                 cites.extend(item.source for item in citation.items)
         graph.links[entity.id] = links

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from archive.content.kinds import KINDS, Kind
+
 FIELDS_CSV = Path(__file__).with_name("fields.csv")
 
 TYPES_CSV = Path(__file__).with_name("types.csv")
@@ -58,19 +60,30 @@ def types_where(predicate) -> tuple[str, ...]:
     return tuple(t.name for t in ENTITY_TYPES.values() if predicate(t))
 
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-MAX_TEXT = 2000  # a front-matter string longer than this is a mistake, not a title
+# --- Fields named by a rule -------------------------------------------------------------
+# Every other field is handled through its kind (kinds.py) alone; these are the ones some rule of
+# the engine is about by name.
+DATE = "date"  # the date of a dated page
+START, END = "start", "end"  # a span instead of one date (an event's, a file's): end not before start
+EVENT_DATES = (DATE, START, END)  # an event's date or span: one "Date" row of its header
+ORIGINAL_NAMES = ("name_original", "title_original")  # an index's "original" column: the first given
+TITLE_ORIGINAL = "title_original"  # a source is cited under the title it was published with
+PLAIN_TEXTS = ("title", TITLE_ORIGINAL, "summary")  # one-line texts printed as they are: no raw HTML
+SUMMARY = "summary"  # meta description and index text: no citations
+TAGS = "tags"  # topic labels, printed as they are by Material's tags: no markup at all
+PLACE = "place"  # where an event happened: a schema.org Place
+ORDER = "order"  # an essay's position
+NUMBER = "number"  # an archival file's number
+FORMERLY = "formerly"  # ids the page was published under before: each a redirect, never reused
 
 
 @dataclass(frozen=True)
 class Field:
     type: str  # entity type, or "*" for every type
     name: str
-    kind: str  # slug, type, text, strings, refs, ref, slugs, date, lang, url, int, enum, names, roles, discrepancies
+    kind: str  # its name in fields.csv: one of kinds.KINDS
     targets: tuple[str, ...]  # allowed target types for ref/refs (empty = any)
-    options: tuple[str, ...]  # allowed values for enum
+    options: tuple[str, ...]  # allowed values for enum; for type, the types of types.csv
     required: bool
     header: bool  # shown in the rendered page header
     label: str
@@ -81,19 +94,27 @@ class Field:
     inverse: str  # heading of the list of pages pointing here through this field, shown on the target page
 
     @property
+    def form(self) -> Kind:
+        """What the field's kind is in every form: schema, header, metadata, exports, checks."""
+        return KINDS[self.kind]
+
+    @property
     def is_relation(self) -> bool:
-        return self.kind in ("ref", "refs")
+        return self.form.is_relation
 
 
 def _parse_row(row: dict[str, str]) -> Field:
     kind, _, arg = row["kind"].partition(":")
+    if kind not in KINDS:
+        raise ValueError(f"fields.csv: unknown kind {kind!r} for field {row['field']!r}")
     arg_values = tuple(a for a in arg.split("|") if a)
+    form = KINDS[kind]
     return Field(
         type=row["type"],
         name=row["field"],
         kind=kind,
-        targets=arg_values if kind in ("ref", "refs") else (),
-        options=arg_values if kind == "enum" else (),
+        targets=arg_values if form.is_relation else (),
+        options=TYPES if kind == "type" else arg_values if kind == "enum" else (),
         required=row["required"] == "yes",
         header=row["header"] == "yes",
         label=row["label"],
@@ -124,68 +145,11 @@ def field(type_name: str, name: str) -> Field | None:
     return None
 
 
-# --- JSON Schema, built from the table -------------------------------------------------
-
-_TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
-_SLUG = {"type": "string", "pattern": SLUG_PATTERN, "maxLength": 120}
-_DATE = {"type": "string", "pattern": DATE_PATTERN}
-
-
-def _kind_schema(f: Field) -> dict:
-    if f.kind == "slug":
-        return dict(_SLUG)
-    if f.kind == "type":
-        return {"type": "string", "enum": list(TYPES)}
-    if f.kind == "text":
-        return dict(_TEXT)
-    if f.kind == "strings":
-        return {"type": "array", "items": dict(_TEXT)}
-    if f.kind in ("refs", "slugs"):
-        return {"type": "array", "items": dict(_SLUG), "uniqueItems": True}
-    if f.kind == "ref":
-        return dict(_SLUG)
-    if f.kind == "date":
-        return dict(_DATE)
-    if f.kind == "lang":
-        return {"type": "string", "pattern": LANG_PATTERN}
-    if f.kind == "url":
-        return {"type": "string", "pattern": r"^https?://[^\s<>\"]+$", "maxLength": MAX_TEXT}
-    if f.kind == "int":
-        return {"type": "integer"}
-    if f.kind == "enum":
-        return {"type": "string", "enum": list(f.options)}
-    if f.kind == "names":
-        name = {
-            "type": "object",
-            "properties": {"family": dict(_TEXT), "given": dict(_TEXT), "literal": dict(_TEXT)},
-            "additionalProperties": False,
-            "anyOf": [{"required": ["family"]}, {"required": ["literal"]}],
-        }
-        return {"type": "array", "items": name, "minItems": 1}
-    if f.kind == "roles":
-        role = {
-            "type": "object",
-            "properties": {"role": dict(_TEXT), "org": dict(_SLUG), "start": dict(_DATE), "end": dict(_DATE)},
-            "required": ["role"],
-            "additionalProperties": False,
-        }
-        return {"type": "array", "items": role}
-    if f.kind == "discrepancies":
-        item = {
-            "type": "object",
-            "properties": {k: dict(_TEXT) for k in ("topic", "claim", "evidence", "verdict")},
-            "required": ["topic", "claim", "evidence", "verdict"],
-            "additionalProperties": False,
-        }
-        return {"type": "array", "items": item, "minItems": 1}
-    raise ValueError(f"fields.csv: unknown kind {f.kind!r} for field {f.name!r}")
-
-
 @lru_cache(maxsize=None)
 def json_schema(type_name: str) -> dict:
     """JSON Schema (draft 2020-12) for the front matter of one entity type."""
     fields = fields_for(type_name)
-    props = {f.name: {**_kind_schema(f), "description": f.help} for f in fields}
+    props = {f.name: {**f.form.schema(f), "description": f.help} for f in fields}
     props["type"] = {"const": type_name, "description": "Entity type."}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from archive.content.errors import ContentError
 from archive.content.read import Corpus, display_path
-from archive.content.model import FOLDERS
+from archive.content.model import FOLDERS, FORMERLY
 
 MANIFEST = "urls.txt"
 HEADER = (
@@ -38,7 +38,7 @@ def redirects(corpus: Corpus) -> dict[str, str]:
     """Old URL -> URL of the page that replaced it, from every page's `formerly` list."""
     out = {}
     for entity in _placed(corpus):
-        formerly = entity.get("formerly")
+        formerly = entity.get(FORMERLY)
         for old in formerly if isinstance(formerly, list) else []:
             out[f"/{FOLDERS[entity.type]}/{old}/"] = "/" + entity.url_path
     return out

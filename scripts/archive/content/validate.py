@@ -17,8 +17,12 @@ from archive.content import schemas
 
 from archive.content import urls
 from archive.content.errors import ContentError
+from archive.content.kinds import Kind
+from archive.content.model import (
+    DATE, END, EVENT_DATES, FOLDERS, FORMERLY, PLAIN_TEXTS, START, SUMMARY, TAGS, TYPES, field, fields_for, json_schema,
+    types_where,
+)
 from archive.content.read import Corpus, Entity, load
-from archive.content.model import FOLDERS, TYPES, field, fields_for, json_schema, types_where
 
 # Pages whose every prose paragraph must cite a source.
 CITED_PARAGRAPH_TYPES = types_where(lambda t: t.citations != "none")
@@ -30,7 +34,6 @@ def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
     """`make check`: load and validate every page, the changelog and the manifest of published URLs."""
     corpus = load(docs)
     errors = validate(corpus)
-    # Citable (issue 4): the changelog's entries and the manifest of published URLs.
     errors += changelog.load(docs, corpus)[1] + urls.check(corpus, docs)
     return corpus, sorted(errors)
 
@@ -101,12 +104,12 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
             continue
         known[ident] = entity
     for entity in filter(None, known.values()):
-        for i, old in enumerate(entity.get("formerly") or []):
+        for i, old in enumerate(entity.get(FORMERLY) or []):
             if isinstance(old, str) and old in known:
                 errors.append(
                     ContentError(
                         entity.path,
-                        entity.line("formerly", i),
+                        entity.line(FORMERLY, i),
                         f"former id '{old}' is in use by {getattr(known[old], 'path', 'another page')}: ids are never reused",
                     )
                 )
@@ -131,35 +134,21 @@ def _schema_errors(entity: Entity) -> list[ContentError]:
 def _message(entity: Entity, error, path: tuple) -> str:
     """A reader's message for a JSON Schema error."""
     where = ".".join(str(p) for p in path)
-    name = path[0] if path else None
     kind = error.validator
     if kind == "required":
         missing = error.message.split("'")[1]
         return f"missing required field '{where + '.' if where else ''}{missing}'"
     if kind == "additionalProperties" and not path:
         extras = sorted(set(entity.data) - set(error.schema.get("properties", {})))
-        return f"unknown field '{', '.join(extras)}' for {article(entity.type)} {entity.type} (see scripts/archive/fields.csv)"
+        return f"unknown field '{', '.join(extras)}' for {article(entity.type)} {entity.type} (see scripts/archive/content/fields.csv)"
     if kind == "additionalProperties":
         return f"{where}: {error.message}"
     if kind == "pattern":
-        spec = field(entity.type, name) if isinstance(name, str) else None
-        value = error.instance
-        if spec and spec.kind in ("slug", "ref", "refs", "slugs") or (isinstance(name, str) and name == "roles"):
-            return f"{where}: '{value}' is not a valid id (lowercase a-z, 0-9 and single hyphens)"
-        if spec and spec.kind == "date" or path and path[-1] in ("start", "end"):
-            return f"{where}: '{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)"
-        if spec and spec.kind == "url":
-            return f"{where}: '{value}' is not an http or https URL"
-        return f"{where}: '{value}' is not in the expected form"
+        return f"{where}: '{error.instance}' {_part(entity, path).pattern_error}"
     if kind == "enum":
         return f"{where}: '{error.instance}' is not one of: {', '.join(map(str, error.validator_value))}"
     if kind == "type":
-        expected = error.validator_value
-        if expected == "string" and path and (field(entity.type, str(path[0])) or None):
-            spec = field(entity.type, str(path[0]))
-            if spec.kind == "date" or path[-1] in ("start", "end"):
-                return f"{where}: a date must be a quoted string such as \"1989-06-04\""
-        return f"{where}: expected {expected}, found {type(error.instance).__name__}"
+        return f"{where}: {_part(entity, path).type_error(error.validator_value, error.instance)}"
     if kind == "maxLength":
         return f"{where}: value is longer than {error.validator_value} characters"
     if kind == "minLength":
@@ -169,6 +158,12 @@ def _message(entity: Entity, error, path: tuple) -> str:
     if kind == "const":
         return f"{where}: expected '{error.validator_value}'"
     return f"{where}: {error.message}" if where else error.message
+
+
+def _part(entity: Entity, path: tuple) -> Kind:
+    """The kind of the front-matter value at `path`."""
+    spec = field(entity.type, path[0]) if path and isinstance(path[0], str) else None
+    return spec.form.part(path[1:]) if spec else Kind()
 
 
 def _date_errors(entity: Entity) -> list[ContentError]:
@@ -182,29 +177,27 @@ def _date_errors(entity: Entity) -> list[ContentError]:
             out.append(ContentError(entity.path, entity.line(*path), f"{'.'.join(map(str, path))}: {exc}"))
 
     for spec in fields_for(entity.type):
-        if spec.kind == "date" and spec.name in entity.data:
-            check(entity.data[spec.name], spec.name)
-    for i, role in enumerate(entity.get("roles") or []):
-        if isinstance(role, dict):
-            for key in ("start", "end"):
-                if key in role:
-                    check(role[key], "roles", i, key)
-            start, end = parsed.get(("roles", i, "start")), parsed.get(("roles", i, "end"))
-            if start and end and end.last_day < start.first_day:
-                out.append(ContentError(entity.path, entity.line("roles", i, "end"), "roles: end is before start"))
-    start, end = parsed.get(("start",)), parsed.get(("end",))
+        if spec.name in entity.data:
+            value = entity.data[spec.name]
+            for path, date in spec.form.dates(value):
+                check(date, spec.name, *path)
+            for start_path, end_path in spec.form.spans(value):
+                start, end = parsed.get((spec.name, *start_path)), parsed.get((spec.name, *end_path))
+                if start and end and end.last_day < start.first_day:
+                    out.append(ContentError(entity.path, entity.line(spec.name, *end_path), f"{spec.name}: end is before start"))
+    start, end = parsed.get((START,)), parsed.get((END,))
     if start and end and end.last_day < start.first_day:
         out.append(
-            ContentError(entity.path, entity.line("end"), f"end {end.iso()} is before start {start.iso()}")
+            ContentError(entity.path, entity.line(END), f"{END} {end.iso()} is before {START} {start.iso()}")
         )
     if entity.type == "event":
-        has_date, has_start, has_end = ("date" in entity.data), ("start" in entity.data), ("end" in entity.data)
+        has_date, has_start, has_end = (name in entity.data for name in EVENT_DATES)
         if has_date and (has_start or has_end):
-            out.append(ContentError(entity.path, entity.line("date"), "an event has either 'date' or 'start'/'end', not both"))
+            out.append(ContentError(entity.path, entity.line(DATE), f"an event has either '{DATE}' or '{START}'/'{END}', not both"))
         elif not has_date and not has_start:
-            out.append(ContentError(entity.path, entity.line(), "an event needs 'date' or 'start' (quote it: \"1989-06-04\")"))
+            out.append(ContentError(entity.path, entity.line(), f"an event needs '{DATE}' or '{START}' (quote it: \"1989-06-04\")"))
         elif has_end and not has_start:
-            out.append(ContentError(entity.path, entity.line("end"), "'end' without 'start'"))
+            out.append(ContentError(entity.path, entity.line(END), f"'{END}' without '{START}'"))
     return out
 
 
@@ -212,9 +205,7 @@ def _relation_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentEr
     out = []
 
     def check(target, targets, *path):
-        where = ".".join(map(str, path[:1]))
-        if not isinstance(target, str):
-            return
+        where = path[0]
         if target not in known:
             out.append(ContentError(entity.path, entity.line(*path), f"{where}: unknown id '{target}'"))
         elif known[target] is not None and targets and known[target].type not in targets:
@@ -227,15 +218,8 @@ def _relation_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentEr
             )
 
     for spec in fields_for(entity.type):
-        value = entity.data.get(spec.name)
-        if spec.kind == "ref":
-            check(value, spec.targets, spec.name)
-        elif spec.kind == "refs" and isinstance(value, list):
-            for i, target in enumerate(value):
-                check(target, spec.targets, spec.name, i)
-    for i, role in enumerate(entity.get("roles") or []):
-        if isinstance(role, dict) and "org" in role:
-            check(role["org"], ("organization",), "roles", i, "org")
+        for path, target, targets in spec.form.targets(entity.data.get(spec.name), spec):
+            check(target, targets, spec.name, *path)
     return out
 
 
@@ -281,29 +265,24 @@ def _body_errors(entity: Entity, known: dict[str, Entity]) -> list[ContentError]
         out.extend(_text_errors(entity, text, line, known))
         if not cited:
             cited = bool(markup.citations_in(text, line)[0])
-    # Front-matter prose: discrepancy texts and the summary.
-    for i, item in enumerate(entity.get("discrepancies") or []):
-        if not isinstance(item, dict):
-            continue
-        for key in ("topic", "claim", "evidence", "verdict"):
-            value = item.get(key)
-            if isinstance(value, str):
-                out.extend(_text_errors(entity, value, entity.line("discrepancies", i, key), known))
-                if key in ("claim", "evidence") and not markup.citations_in(value, 0)[0]:
-                    out.append(
-                        ContentError(entity.path, entity.line("discrepancies", i, key), f"discrepancies: '{key}' must cite a source")
-                    )
-    for key in ("title", "title_original", "summary"):
+    # Front-matter prose: the texts fields hold, and the one-line texts printed as they are.
+    for spec in fields_for(entity.type):
+        for path, value in spec.form.texts(entity.get(spec.name)):
+            line = entity.line(spec.name, *path)
+            out.extend(_text_errors(entity, value, line, known))
+            if spec.form.must_cite(path) and not markup.citations_in(value, 0)[0]:
+                out.append(ContentError(entity.path, line, f"{spec.name}: '{path[-1]}' must cite a source"))
+    for key in PLAIN_TEXTS:
         value = entity.get(key)
         if isinstance(value, str) and "\n" not in value:
             for tag in markup.raw_html(value):
                 out.append(ContentError(entity.path, entity.line(key), f"{key}: raw HTML {tag[:40]!r} is not allowed"))
-            if key == "summary" and markup.CITATION_RE.search(value):
-                out.append(ContentError(entity.path, entity.line(key), "summary: no citations here; cite in the body"))
-    for i, tag in enumerate(entity.get("tags") or []):
+            if key == SUMMARY and markup.CITATION_RE.search(value):
+                out.append(ContentError(entity.path, entity.line(key), f"{SUMMARY}: no citations here; cite in the body"))
+    for i, tag in enumerate(entity.get(TAGS) or []):
         # Topic labels are printed as they are by Material's tags and the print page: no markup at all.
         if isinstance(tag, str) and ("<" in tag or ">" in tag):
-            out.append(ContentError(entity.path, entity.line("tags", i), f"tags: {tag[:40]!r} may not contain < or >"))
+            out.append(ContentError(entity.path, entity.line(TAGS, i), f"{TAGS}: {tag[:40]!r} may not contain < or >"))
     if entity.type in MUST_CITE_TYPES and not cited:
         out.append(ContentError(entity.path, entity.body_line, f"{article(entity.type)} {entity.type} page must cite at least one source in its body"))
     if entity.type in CITED_PARAGRAPH_TYPES:

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from archive.content import dates
 
 from archive.content import markup
 from archive.content.graph import Graph
+from archive.content.kinds import Discrepancies
+from archive.content.model import EVENT_DATES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, TAGS, fields_for
 from archive.content.read import Entity
-from archive.content.model import PLURAL_LABELS, SINGULAR_LABELS, fields_for
 from archive.pages.markdown import entity_date, esc, front_matter, link, rel, sort_key
+
+
+@dataclass(frozen=True)
+class _HeaderDisplay:
+    """The `kinds.Display` of one page: its escaping, and its links to other pages."""
+
+    md_path: str
+    index: dict[str, Entity]
+
+    @staticmethod
+    def esc(text: object) -> str:
+        return esc(text)
+
+    def link(self, target_id: str) -> str:
+        return link(self.md_path, self.index[target_id])
 
 
 class PageWriter:
     """Renders pages against one corpus index and graph; numbering of notes is per page."""
 
-    def __init__(self, index: dict[str, Entity], graph: Graph, site: dict):
+    def __init__(self, index: dict[str, Entity], graph: Graph):
         self.index = index
         self.graph = graph
-        self.site = site
         self._details: dict[str, str] = {}  # source id -> its note detail, the same in every note
         self._sort_keys: dict[str, tuple] = {}
 
@@ -77,51 +93,27 @@ class PageWriter:
     def header(self, page: Entity) -> str:
         rows = [("Type", SINGULAR_LABELS[page.type])]
         when = entity_date(page)
+        shown = _HeaderDisplay(page.md_path, self.index)
         for spec in fields_for(page.type):
             value = page.get(spec.name)
             if not spec.header or value in (None, "", []):
                 continue
-            if spec.kind == "date":
-                if spec.name in ("date", "start", "end") and page.type == "event":
-                    continue  # an event's span is shown once, below
-                shown = f"{dates.parse(value).human()} ({dates.parse(value).era()})"
-            elif spec.kind == "ref":
-                shown = link(page.md_path, self.index[value])
-            elif spec.kind == "refs":
-                shown = ", ".join(link(page.md_path, self.index[v]) for v in value)
-            elif spec.kind == "url":
-                shown = f"<{value}>"
-            elif spec.kind == "names":
-                shown = "; ".join(esc(n.get("literal") or " ".join(filter(None, [n.get("given"), n.get("family")]))) for n in value)
-            elif spec.kind == "roles":
-                shown = "<br>".join(self._role(page, r) for r in value)
-            elif spec.kind == "strings":
-                shown = ", ".join(esc(v) for v in value)
-            else:
-                shown = esc(value)
-            rows.append((spec.label, shown))
+            if page.type == "event" and spec.name in EVENT_DATES:
+                continue  # an event's date or span is shown once, below
+            rows.append((spec.label, spec.form.header(value, shown)))
         if page.type == "event" and when:
             rows.insert(1, ("Date", esc(when)))
         body = "\n\n".join(f"{label}\n:   {value}" for label, value in rows)
         return f'<div class="entity-meta" markdown>\n\n{body}\n\n</div>\n\n'
 
-    def _role(self, page: Entity, role: dict) -> str:
-        text = esc(role["role"])
-        if role.get("org"):
-            text += ", " + link(page.md_path, self.index[role["org"]])
-        span = [dates.parse(role[k]).human() for k in ("start", "end") if role.get(k)]
-        if span:
-            text += f" ({' – '.join(span) if len(span) == 2 else ('from ' if role.get('start') else 'until ') + span[0]})"
-        return text
-
     def discrepancies(self, page: Entity, notes: list[str]) -> str:
-        items = page.get("discrepancies") or []
+        items = [item for spec in fields_for(page.type) if isinstance(spec.form, Discrepancies) for item in page.get(spec.name) or []]
         if not items:
             return ""
         out = ["## Discrepancies in the source article\n"]
         for item in items:
-            out.append(f'!!! discrepancy "{esc(item["topic"]).replace(chr(34), "&quot;")}"\n')
-            for label, key in (("The article says", "claim"), ("Other sources say", "evidence"), ("Assessment", "verdict")):
+            out.append(f'!!! discrepancy "{esc(item[Discrepancies.TOPIC]).replace(chr(34), "&quot;")}"\n')
+            for key, label in Discrepancies.SAID:
                 out.append(f"    **{label}:** {self._prose(item[key], page, notes)}\n")
         return "\n".join(out) + "\n"
 
@@ -179,12 +171,12 @@ class PageWriter:
         body = "\n".join(body_lines).strip("\n")
         meta = {"title": page.title, "archive_id": page.id, "archive_type": page.type}
         # The authored file (docs/<folder>/<id>.md): the template's edit link points here, not at the
-        # generated page MkDocs renders (issue 5).
+        # generated page MkDocs renders.
         meta["edit_path"] = page.path
-        if page.get("summary"):
-            meta["description"] = page.get("summary")
-        if page.get("tags"):
-            meta["tags"] = list(page.get("tags"))
+        if page.get(SUMMARY):
+            meta["description"] = page.get(SUMMARY)
+        if page.get(TAGS):
+            meta["tags"] = list(page.get(TAGS))
         meta.update(extra_meta or {})
         parts = [
             front_matter(meta),

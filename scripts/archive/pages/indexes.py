@@ -12,9 +12,11 @@ from archive.citation import csl
 from archive.content import dates
 
 from archive.pages import wholerecord
+from archive.content.model import (
+    END, ENTITY_TYPES, FOLDERS, NUMBER, ORDER, ORIGINAL_NAMES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, types_where,
+)
 from archive.content.read import Entity
-from archive.content.model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, SINGULAR_LABELS, types_where
-from archive.pages.markdown import entity_date, esc, front_matter, link, rel, sort_key
+from archive.pages.markdown import entity_date, esc, first_date, front_matter, link, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
 
@@ -24,24 +26,24 @@ def _cell(text: object) -> str:
 
 
 def _short_date(entity: Entity) -> str:
-    value = entity.get("date") or entity.get("start")
+    value = first_date(entity)
     if not value:
         return ""
     text = dates.parse(value).human()
-    if entity.get("end"):
-        text += " – " + dates.parse(entity.get("end")).human()
+    if entity.get(END):
+        text += " – " + dates.parse(entity.get(END)).human()
     return text
 
 
 def dated(entities: list[Entity]) -> list[Entity]:
-    return sorted((e for e in entities if e.get("date") or e.get("start")), key=sort_key)
+    return sorted((e for e in entities if first_date(e)), key=sort_key)
 
 
 _INDEX_SORT = {
     "date": sort_key,
-    "order": lambda e: (e.get("order", 999), e.title),
+    "order": lambda e: (e.get(ORDER, 999), e.title),
     "title": lambda e: (e.title.lower(), e.id),
-    "number": lambda e: (str(e.get("number") or "~"), e.title.lower(), e.id),
+    "number": lambda e: (str(e.get(NUMBER) or "~"), e.title.lower(), e.id),
 }
 
 
@@ -51,7 +53,7 @@ def _index_cell(path: str, entity: Entity, column: str) -> str:
     if column == "when":
         return _short_date(entity)
     if column == "original":
-        return _cell(entity.get("name_original") or entity.get("title_original") or "")
+        return _cell(next((entity.get(name) for name in ORIGINAL_NAMES if entity.get(name)), ""))
     value = entity.get(column)
     return "" if value is None else _cell(value)
 
@@ -102,7 +104,7 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
         "# Timeline\n\n",
         f"{len(items)} dated documents and events in date order. Each entry links to its page.\n\n",
     ]
-    for year, group in groupby(items, key=lambda e: dates.parse(e.get("date") or e.get("start")).year):
+    for year, group in groupby(items, key=lambda e: dates.parse(first_date(e)).year):
         entries = []
         for entity in group:
             entries.append(
@@ -110,7 +112,7 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
                     # attr_list gives the link an id, so every entry can be deep-linked as #<id>.
                     "title": f"{link(path, entity)}{{#{entity.id}}}",
                     "sub_title": f"{entity_date(entity)} · {SINGULAR_LABELS[entity.type]}",
-                    "content": esc(entity.get("summary", "")),
+                    "content": esc(entity.get(SUMMARY, "")),
                     "key": entity.type,
                 }
             )
@@ -145,7 +147,7 @@ def home(by_type: dict[str, list[Entity]], name: str, description: str) -> tuple
         f"The archive holds {counts}.\n\n",
     ]
     if essays:
-        out.append("## Start here\n\n" + "\n".join(f"- {link(path, e)}: {esc(e.get('summary', ''))}" for e in essays) + "\n\n")
+        out.append("## Start here\n\n" + "\n".join(f"- {link(path, e)}: {esc(e.get(SUMMARY, ''))}" for e in essays) + "\n\n")
     out.append(_strands(path, essays))
     docs = dated(by_type.get("document", []))
     if docs and len(docs) <= HOME_DOCUMENTS:

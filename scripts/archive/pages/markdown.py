@@ -11,6 +11,7 @@ from functools import lru_cache
 import yaml
 
 from archive.content import dates
+from archive.content.model import DATE, END, START
 from archive.content.read import Entity
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|{}])")
@@ -31,13 +32,18 @@ def rel(from_md: str, to_md: str) -> str:
     return _relpath(to_md, posixpath.dirname(from_md) or ".")
 
 
-# Pages link to each other tens of thousands of times per build from a handful of folders:
-# posixpath.relpath was a fifth of the generation time, so its answers are kept.
+# Pages link to each other many times per page from a handful of folders: posixpath.relpath's
+# answers are kept.
 _relpath = lru_cache(maxsize=1 << 16)(posixpath.relpath)
 
 
 def link(from_md: str, target: Entity, text: str | None = None) -> str:
     return f"[{esc(text if text is not None else target.title)}]({rel(from_md, target.md_path)})"
+
+
+def first_date(entity: Entity):
+    """The date a dated entity sorts by: its date, or the start of its span; None if undated."""
+    return entity.get(DATE) or entity.get(START)
 
 
 def entity_date(entity: Entity) -> str | None:
@@ -46,18 +52,18 @@ def entity_date(entity: Entity) -> str | None:
         value = entity.get(name)
         return dates.parse(value) if value else None
 
-    if not any(entity.get(k) for k in ("date", "start")):
+    if not first_date(entity):
         return None
-    return dates.describe(parsed("date"), parsed("start"), parsed("end"))
+    return dates.describe(parsed(DATE), parsed(START), parsed(END))
 
 
 def sort_key(entity: Entity) -> tuple:
-    value = entity.get("date") or entity.get("start")
+    value = first_date(entity)
     return (dates.parse(value).sort_key() if value else (9999, 0, 0), entity.title.lower(), entity.id)
 
 
 def front_matter(values: dict) -> str:
-    # libyaml's emitter where available: the pure-Python one was a fifth of the generation time.
+    # libyaml's emitter where available: the pure-Python one is much slower.
     dumped = yaml.dump(values, Dumper=_Dumper, allow_unicode=True, sort_keys=True, width=10_000)
     return "---\n" + dumped + "---\n\n"
 

@@ -42,7 +42,7 @@ def render_pages(corpus: Corpus, release: Release, runner=None) -> tuple[dict[st
     runner = runner or Serial()
     by_type = {t: corpus.of_type(t) for t in TYPES}
     bibliography = runner.beside(indexes.bibliography, by_type["source"])  # citeproc, on another CPU
-    writer = PageWriter(corpus.by_id(), graph.build(corpus), {})
+    writer = PageWriter(corpus.by_id(), graph.build(corpus))
     pages = {entity.md_path: writer.page(entity) for entity in corpus.entities}
     ordered = {}
     for type_name in TYPES:

@@ -1,4 +1,4 @@
-// Material's header search, answered by Pagefind instead of lunr (see scripts/archive/search.py).
+// Material's header search, answered by Pagefind instead of lunr (see scripts/archive/site/search.py).
 // Material talks to its search worker with four messages: SETUP (0) -> READY (1), QUERY (2) -> RESULT (3);
 // this worker speaks the same protocol, so Material's search box, keyboard handling and result list
 // are unchanged, while the reader downloads only the index chunks a query needs.
