@@ -1,0 +1,148 @@
+"""One build of the site, from the authored pages to the published folder, and the state it keeps
+while MkDocs renders: the generated result, the search indexer, the Content-Security-Policy, the
+pages' rendered content for the whole-record page, and the citation records being written.
+
+scripts/mkdocs_hooks.py hands MkDocs's events to the Build of the run under way: the one a caller in
+this process attached (`make site`, `make serve`, the tests), or one made from mkdocs.yml when MkDocs
+runs on its own (`mike deploy`). The settings come from mkdocs.yml (site_url, docs_dir, site_dir,
+extra.archive_versioned) and from CITATION.cff beside it (the site's name, description and version).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import escape
+
+from archive.citation import records, versions
+from archive.citation.versions import Release
+from archive.pages import wholerecord
+from archive.pages.tree import Generated, generate
+from archive.runner import Job, Parallel, Serial, settle
+from archive.site import csp, publish, search
+from archive.site.mdext import ArchiveExtension
+
+CITATION_CFF = "CITATION.cff"  # beside mkdocs.yml
+SOURCE = "docs"  # the authored pages, beside mkdocs.yml
+
+
+def release_of(config) -> Release:
+    """The release a MkDocs configuration builds: its site_url, CITATION.cff beside it, and
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) for the revision dates."""
+    identity = versions.read_identity(Path(config["config_file_path"]).parent / CITATION_CFF)
+    versioned = str(config["extra"].get("archive_versioned", "")).lower() in ("1", "true", "yes")
+    return versions.for_site(identity, config["site_url"] or "", versioned, os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+class BuildError(Exception):
+    """A step of the build failed; the message says which and why."""
+
+
+@dataclass
+class _Rendering:
+    """What one MkDocs run collects; `mkdocs serve` starts a new one for every rebuild."""
+
+    indexer: search.Indexer = field(default_factory=search.Indexer)
+    policy: csp.Policy = field(default_factory=csp.Policy)
+    printed: dict[str, wholerecord.Printed] = field(default_factory=dict)  # src_uri -> rendered content
+    downloads: Job | None = None
+    whole_record: Job | None = None
+
+
+@dataclass
+class Build:
+    docs: Path  # authored pages
+    out: Path  # the generated Markdown tree, MkDocs's docs_dir
+    release: Release
+    runner: Serial = field(default_factory=Parallel)
+    serving: bool = False  # under `mkdocs serve`: regenerate before every rebuild
+    generated: Generated | None = None
+    _run: _Rendering | None = None
+
+    @classmethod
+    def from_config(cls, config, docs: Path | None = None, **options) -> "Build":
+        root = Path(config["config_file_path"]).parent
+        return cls(docs=(docs or root / SOURCE).resolve(), out=Path(config["docs_dir"]), release=release_of(config), **options)
+
+    def generate(self) -> Generated:
+        """Check and generate (raises ContentErrors, writing nothing, on bad content)."""
+        self.generated = generate(self.docs, self.out, self.release, self.runner)
+        return self.generated
+
+    def publish(self, config_file: Path, site_dir: Path, **overrides) -> None:
+        """MkDocs over the generated tree into a staging folder, swapped into site_dir (publish.py)."""
+        publish.publish(config_file, self.out, site_dir, build=self, **overrides)
+
+    # --- MkDocs's events, in the order MkDocs runs them (scripts/mkdocs_hooks.py) ----------------
+
+    def on_config(self, config):
+        config.markdown_extensions.append(ArchiveExtension())
+        config["site_name"] = self.release.site_name
+        config["site_description"] = self.release.description
+        return config
+
+    def on_pre_build(self, config) -> None:
+        self._run = _Rendering()
+        if self.generated is None or self.serving:
+            self.generate()
+
+    def on_files(self, files, config):
+        # MkDocs has emptied site_dir; no page is written yet.
+        self._run.downloads = self.runner.beside(records.write_downloads, self.generated.citable.downloads,
+                                                 Path(config["site_dir"]))
+        return files
+
+    def on_page_markdown(self, markdown, page):
+        page.meta["search"] = {"exclude": True}  # Material's lunr index stays empty: search is Pagefind's
+        # MkDocs's Jinja does not autoescape and Material writes the description into an attribute
+        # as it is: a summary with a quote would end the attribute. Markup is escaped once, never twice.
+        if isinstance(page.meta.get("description"), str):
+            page.meta["description"] = escape(page.meta["description"])
+        return markdown
+
+    def on_page_content(self, html, page):
+        self._run.printed[page.file.src_uri] = wholerecord.Printed(page.url, page.title or "", html)
+        if search.indexed(page.meta):
+            self._run.indexer.add(page.url, page.title or "", html)
+        return html
+
+    def on_env(self, files, config) -> None:
+        """Every page's Markdown is rendered, the templates are next: index for search and assemble the
+        whole record meanwhile."""
+        run = self._run
+        for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
+            if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
+                run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"))
+        sections = [(title, [run.printed[p] for p in paths if p in run.printed])
+                    for title, paths in self.generated.reading_order]
+        run.whole_record = self.runner.beside(wholerecord.body, sections, config["site_url"] or "")
+        run.indexer.start(Path(config["site_dir"]))
+
+    def on_page_context(self, context, page):
+        page.meta.update(self.generated.citable.extras.get(page.file.src_uri, {}))
+        return context
+
+    def with_policy(self, output: str, path: Path) -> str:
+        try:
+            return self._run.policy.page(output, path)
+        except csp.CspError as exc:
+            raise BuildError(str(exc)) from None
+
+    def on_post_build(self, config) -> None:
+        site = Path(config["site_dir"])
+        run = self._run
+        try:
+            run.downloads.result()
+            wholerecord.fill(site, run.whole_record.result())
+            run.policy.finish(site)  # last: it sees every page's final HTML
+            run.indexer.wait(site)
+        except (wholerecord.PrintPageError, csp.CspError, search.SearchIndexFailed) as exc:
+            raise BuildError(str(exc)) from None
+
+    def on_build_error(self) -> None:
+        """Stop what runs beside the failed build before its caller removes the site."""
+        if self._run is not None:
+            self._run.indexer.stop()
+            settle(self._run.downloads, self._run.whole_record)
