@@ -67,9 +67,9 @@ audit: $(STAMP) browser $(AUDIT_STAMP)
 urls: $(STAMP)
 	$(PY) scripts/build.py urls
 
-## make bench: the performance benchmark (prints ratios; not part of make test)
+## make bench: the performance benchmark (prints ratios; not part of make test). BENCH_ARGS="--sizes 1000 --runs 3 --baseline REV"
 bench: $(STAMP)
-	$(PY) scripts/tools/bench.py
+	$(PY) scripts/tools/bench.py $(BENCH_ARGS)
 
 ## make lock: re-pin requirements.txt from requirements.in in a fresh environment
 lock:

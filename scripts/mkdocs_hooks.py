@@ -33,7 +33,7 @@ def on_startup(command, dirty):
 def on_config(config):
     global _build
     if _build is None:
-        _build = Build.from_config(config, serving=_serving)
+        _build = Build.from_config(Path(config["config_file_path"]), serving=_serving)
     return _build.on_config(config)
 
 

@@ -22,7 +22,7 @@ def test_the_compiled_check_agrees_with_jsonschema_on_every_fixture_page_and_a_b
 
 
 def test_a_field_removed_from_the_model_is_refused():
-    page = {"id": "doc-a", "type": "document", "title": "A", "summary": "S"}
+    page = {"id": "doc-a", "type": "document", "title": "A", "date": "1989-06-04", "summary": "S"}
     schema = model.json_schema("document")
     narrowed = copy.deepcopy(schema)
     del narrowed["properties"]["summary"]

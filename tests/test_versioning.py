@@ -53,14 +53,14 @@ def test_release_from_the_mkdocs_configuration(monkeypatch):
     the version of CITATION.cff beside it, SOURCE_DATE_EPOCH for the revision dates."""
     for name in ("SITE_URL", "SITE_VERSIONED", "SOURCE_DATE_EPOCH"):
         monkeypatch.delenv(name, raising=False)
-    local = release_of(publish.load(ROOT / "mkdocs.yml")[0])
+    local = release_of(publish.settings(ROOT / "mkdocs.yml"))
     assert local.version == read_version() and local.site_name == read_identity(CITATION_CFF).name
     assert local.canonical("documents/x/") == local.fixed("documents/x/") == "http://127.0.0.1:8000/documents/x/"
     assert local.revised is None
     monkeypatch.setenv("SITE_URL", "https://o.github.io/r")
     monkeypatch.setenv("SITE_VERSIONED", "1")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    deployed = release_of(publish.load(ROOT / "mkdocs.yml")[0])
+    deployed = release_of(publish.settings(ROOT / "mkdocs.yml"))
     assert deployed.canonical("documents/x/") == "https://o.github.io/r/latest/documents/x/"
     assert deployed.fixed("documents/x/") == f"https://o.github.io/r/{read_version()}/documents/x/"
     assert deployed.revised == "2023-11-14"
@@ -92,6 +92,7 @@ def pages_repo(tmp_path):
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.org", "SITE_URL": "https://archive.example.org/", "SITE_VERSIONED": "1",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    (repo / "build" / "docs").mkdir(parents=True)  # MkDocs requires its docs_dir to exist; the hook fills it
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "init"], cwd=repo, check=True, env=env)
     (repo / "mkdocs.yml").write_text(

@@ -54,10 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     from archive.site import publish
     from archive.site.build import Build
 
-    args.out.mkdir(parents=True, exist_ok=True)  # MkDocs's configuration needs its docs_dir to exist
-    config, _ = publish.load(args.config, docs_dir=str(args.out), site_dir=str(args.site))
-    build = Build.from_config(config, docs=args.docs, runner=Serial() if args.serial else Parallel(),
-                              serving=args.command == "serve")
+    build = Build.from_config(args.config, docs=args.docs, out=args.out,
+                              runner=Serial() if args.serial else Parallel(), serving=args.command == "serve")
     if args.command == "serve":
         return serve(build, args.config, args.addr)
     try:
@@ -91,6 +89,7 @@ def serve(build, config: Path, addr: str) -> int:
 
     from archive.site import publish
 
+    build.out.mkdir(parents=True, exist_ok=True)  # MkDocs requires its docs_dir to exist; the build fills it
     _, adapter = publish.load(config)  # MkDocs loads the same hooks module again: the build stays attached
     adapter.attach(build)
     try:

@@ -13,6 +13,10 @@ and the index, timeline and bibliography pages would be missing), so bare would 
 ratio therefore measures exactly what our generation and enrichment add on top of MkDocs's
 own rendering of the same pages.
 
+With `--baseline REV`, the same corpus is also built, run for run in turn with ours, by the engine of
+another commit (checked out into a temporary git worktree): the table then gives ours against it, on
+the same machine in the same minutes.
+
 Each build runs in a child process; its peak memory comes from os.wait4 (the child's and its
 waited-for descendants' maximum resident set size). Timings on a shared machine are noisy: the
 table says how many runs each figure is the median of.
@@ -89,17 +93,24 @@ def median_document_kb(site: Path) -> float:
     return statistics.median(sizes) / 1024
 
 
-def bench_size(documents: int, work: Path, runs: int) -> dict:
+def _site(root: Path, docs: Path, generated: Path, site: Path) -> tuple[float, int, float]:
+    """`build.py site` of the engine under `root` (ours, or a baseline's worktree), from scratch."""
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(generated, ignore_errors=True)
+    return run([PY, str(root / "scripts" / "build.py"), "site", "--docs", str(docs), "--out", str(generated), "--site", str(site)])
+
+
+def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = None) -> dict:
     docs, generated = work / "docs", work / "generated"
     write_corpus(docs, documents)  # nothing else from docs/: its URL manifest and changelog describe the real record
     ours_site, bare_site = work / "site-ours", work / "site-bare"
     build = [PY, str(ROOT / "scripts" / "build.py")]
     check_times = [run(build + ["check", "--docs", str(docs)])[0] for _ in range(3)]
-    ours, bare = [], []
+    ours, bare, base = [], [], []
     for _ in range(runs):
-        shutil.rmtree(ours_site, ignore_errors=True)
-        shutil.rmtree(generated, ignore_errors=True)
-        ours.append(run(build + ["site", "--docs", str(docs), "--out", str(generated), "--site", str(ours_site)]))
+        ours.append(_site(ROOT, docs, generated, ours_site))
+        if baseline:
+            base.append(_site(baseline, docs, work / "generated-baseline", work / "site-baseline"))
         shutil.rmtree(bare_site, ignore_errors=True)
         config = bare_config(work, generated, bare_site)
         bare.append(run([PY, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=work))
@@ -107,7 +118,12 @@ def bench_size(documents: int, work: Path, runs: int) -> dict:
     ours_cpu, bare_cpu = statistics.median(r[2] for r in ours), statistics.median(r[2] for r in bare)
     pages = len(html_pages(ours_site))
     first_result = search.first_result_bytes(ours_site)
+    extra = {}
+    if baseline:
+        base_s, base_cpu = statistics.median(r[0] for r in base), statistics.median(r[2] for r in base)
+        extra = {"base_s": base_s, "base_cpu": base_cpu, "vs_base": ours_s / base_s, "cpu_vs_base": ours_cpu / base_cpu}
     return {
+        **extra,
         "documents": documents,
         "pages": pages,
         "check_s": statistics.median(check_times),
@@ -154,6 +170,12 @@ def table(rows: list[dict], runs: int) -> str:
             f"| {r['ours_doc_kb']:.1f} / {r['bare_doc_kb']:.1f} | {mb(r['first_result'])} / {mb(r['ours_index'])} "
             f"| {mb(r['bare_index'])} | {r['check_s']:.2f} |"
         )
+    if "vs_base" in rows[0]:
+        lines += ["", "Against the baseline, the same corpora built in turn with ours:", "",
+                  "| documents | ours s | baseline s | ours / baseline | CPU s ours / baseline | CPU ours / baseline |",
+                  "|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['documents']:,} | {r['ours_s']:.1f} | {r['base_s']:.1f} | {r['vs_base']:.2f} "
+                  f"| {r['ours_cpu']:.1f} / {r['base_cpu']:.1f} | {r['cpu_vs_base']:.2f} |" for r in rows]
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         growth = (b["ours_s"] / a["ours_s"]) / (b["documents"] / a["documents"])
@@ -169,17 +191,24 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=1, help="builds per size (the median is reported)")
     parser.add_argument("--keep", type=Path, help="keep the work trees under this folder")
+    parser.add_argument("--baseline", metavar="REV", help="also build each corpus with the engine of this commit")
     args = parser.parse_args()
     rows = []
     base = args.keep or Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    baseline = base / "baseline" if args.baseline else None
     try:
+        if baseline:
+            subprocess.run(["git", "worktree", "add", "--detach", "-f", str(baseline), args.baseline], cwd=ROOT,
+                           check=True, capture_output=True)
         for size in args.sizes:
             work = base / f"n{size}"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            rows.append(bench_size(size, work, args.runs))
+            rows.append(bench_size(size, work, args.runs, baseline))
             print(table(rows[-1:], args.runs).split("\n\n")[1].splitlines()[-1], flush=True)
     finally:
+        if baseline:
+            subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, capture_output=True)
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
     print()

@@ -141,23 +141,22 @@ def _message(entity: Entity, error, path: tuple) -> str:
     if kind == "additionalProperties" and not path:
         extras = sorted(set(entity.data) - set(error.schema.get("properties", {})))
         return f"unknown field '{', '.join(extras)}' for {article(entity.type)} {entity.type} (see scripts/archive/content/fields.csv)"
-    if kind == "additionalProperties":
-        return f"{where}: {error.message}"
-    if kind == "pattern":
-        return f"{where}: '{error.instance}' {_part(entity, path).pattern_error}"
-    if kind == "enum":
-        return f"{where}: '{error.instance}' is not one of: {', '.join(map(str, error.validator_value))}"
-    if kind == "type":
-        return f"{where}: {_part(entity, path).type_error(error.validator_value, error.instance)}"
-    if kind == "maxLength":
-        return f"{where}: value is longer than {error.validator_value} characters"
-    if kind == "minLength":
-        return f"{where}: value is empty"
-    if kind == "uniqueItems":
-        return f"{where}: the list repeats an item"
-    if kind == "const":
-        return f"{where}: expected '{error.validator_value}'"
+    wording = _WORDING.get(kind)
+    if wording is not None:
+        return f"{where}: {wording(error, _part(entity, path))}"
     return f"{where}: {error.message}" if where else error.message
+
+
+# JSON Schema keyword -> what a reader is told after the value's path (the kind words its own patterns).
+_WORDING = {
+    "pattern": lambda error, kind: f"'{error.instance}' {kind.pattern_error}",
+    "enum": lambda error, kind: f"'{error.instance}' is not one of: {', '.join(map(str, error.validator_value))}",
+    "type": lambda error, kind: kind.type_error(error.validator_value, error.instance),
+    "maxLength": lambda error, kind: f"value is longer than {error.validator_value} characters",
+    "minLength": lambda error, kind: "value is empty",
+    "uniqueItems": lambda error, kind: "the list repeats an item",
+    "const": lambda error, kind: f"expected '{error.validator_value}'",
+}
 
 
 def _part(entity: Entity, path: tuple) -> Kind:

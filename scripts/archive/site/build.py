@@ -28,12 +28,13 @@ CITATION_CFF = "CITATION.cff"  # beside mkdocs.yml
 SOURCE = "docs"  # the authored pages, beside mkdocs.yml
 
 
-def release_of(config) -> Release:
-    """The release a MkDocs configuration builds: its site_url, CITATION.cff beside it, and
-    SOURCE_DATE_EPOCH (the reproducible-builds convention) for the revision dates."""
+def release_of(config: dict) -> Release:
+    """The release mkdocs.yml (publish.settings()) builds: its site_url and extra.archive_versioned,
+    CITATION.cff beside it, and SOURCE_DATE_EPOCH (the reproducible-builds convention) for the
+    revision dates."""
     identity = versions.read_identity(Path(config["config_file_path"]).parent / CITATION_CFF)
-    versioned = str(config["extra"].get("archive_versioned", "")).lower() in ("1", "true", "yes")
-    return versions.for_site(identity, config["site_url"] or "", versioned, os.environ.get("SOURCE_DATE_EPOCH"))
+    versioned = str((config.get("extra") or {}).get("archive_versioned", "")).lower() in ("1", "true", "yes")
+    return versions.for_site(identity, config.get("site_url") or "", versioned, os.environ.get("SOURCE_DATE_EPOCH"))
 
 
 class BuildError(Exception):
@@ -62,9 +63,13 @@ class Build:
     _run: _Rendering | None = None
 
     @classmethod
-    def from_config(cls, config, docs: Path | None = None, **options) -> "Build":
-        root = Path(config["config_file_path"]).parent
-        return cls(docs=(docs or root / SOURCE).resolve(), out=Path(config["docs_dir"]), release=release_of(config), **options)
+    def from_config(cls, config_file: Path, docs: Path | None = None, out: Path | None = None, **options) -> "Build":
+        """The build mkdocs.yml describes, as written: plugins may change MkDocs's configuration (mike
+        puts latest/ into site_url). `docs` and `out` default to docs/ beside it and its docs_dir."""
+        settings = publish.settings(config_file)
+        root = Path(config_file).parent
+        out = out or root / settings.get("docs_dir", "docs")
+        return cls(docs=(docs or root / SOURCE).resolve(), out=out.resolve(), release=release_of(settings), **options)
 
     def generate(self) -> Generated:
         """Check and generate (raises ContentErrors, writing nothing, on bad content)."""

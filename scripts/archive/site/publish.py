@@ -14,6 +14,15 @@ class BuildFailed(Exception):
     pass
 
 
+def settings(config_file: Path) -> dict:
+    """mkdocs.yml as MkDocs reads it (its !ENV values and INHERIT), not validated: what a build needs to
+    know before MkDocs runs (MkDocs's validation wants the generated tree to exist already)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(config_file, "rb") as handle:
+        return {**yaml_load(handle), "config_file_path": str(config_file)}
+
+
 def load(config_file: Path, **overrides):
     """(MkDocs's configuration, the hooks of mkdocs.yml that hand MkDocs's events to a Build)."""
     from mkdocs.config import load_config
