@@ -8,7 +8,6 @@ test-artifacts/screenshots/ for reviewers.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe

@@ -8,7 +8,6 @@ from pathlib import Path
 import bibtexparser
 import pytest
 import rispy
-import yaml
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from bs4 import BeautifulSoup
 from conftest import FIXTURE_DOCS, ROOT, build_corpus

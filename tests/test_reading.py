@@ -5,7 +5,6 @@ the Content-Security-Policy, the Atom feed, the sitemap, edit links, external li
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import json
 from urllib.parse import urljoin, urlsplit

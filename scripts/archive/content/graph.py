@@ -37,8 +37,6 @@ class Graph:
     related: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     referenced_by: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     cited_by: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
-    links: dict[str, list[str]] = field(default_factory=dict)
-    citations: dict[str, list[str]] = field(default_factory=dict)
     # target id -> heading (the field's `inverse` in fields.csv) -> ids pointing at it through that field
     inverse: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(dict))
 
@@ -56,8 +54,6 @@ def build(corpus: Corpus) -> Graph:
         for line, text in texts:
             for citation in markup.citations_in(text, line)[0]:
                 cites.extend(item.source for item in citation.items)
-        graph.links[entity.id] = links
-        graph.citations[entity.id] = cites
         for target in {t for _, t in graph.related[entity.id]} | set(links):
             if target != entity.id:
                 graph.referenced_by[target].add(entity.id)

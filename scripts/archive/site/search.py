@@ -81,7 +81,7 @@ class Indexer:
             sys.executable, "-m", "pagefind", "--site", str(self.pages), "--output-path", str(site / BUNDLE),
             "--force-language", LANGUAGE, "--exclude-selectors", EXCLUDE, "--silent",
         ]
-        nice = shutil.which("nice")  # below MkDocs, which it runs beside (archive/parallel.py: NICE)
+        nice = shutil.which("nice")  # below MkDocs, which it runs beside (archive/runner.py: NICE)
         if nice:
             cmd = [nice, "-n", str(NICE), *cmd]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
