@@ -78,7 +78,7 @@ def browser():
     """One Chromium for every browser test (Playwright's sync API allows one instance per process)."""
     from playwright.sync_api import sync_playwright
 
-    from browser import launch
+    from support.browser import launch
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)

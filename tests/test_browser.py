@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import DESKTOP, PHONE, REPO_URL, SiteServer, new_context, watch
+from support.browser import DESKTOP, PHONE, REPO_URL, new_context, watch
+from support.server import SiteServer
 from conftest import FIXTURE_DOCS, ROOT, build_corpus
 from playwright.sync_api import expect
 
