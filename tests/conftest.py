@@ -74,6 +74,21 @@ def real_site(tmp_path_factory) -> BuiltSite:
 
 
 @pytest.fixture(scope="session")
+def served_fixture_site(tmp_path_factory):
+    """The fixture corpus built for the server's own URL, with a repository URL, and served (the browser
+    tests, and the edit links): `.url`, and `.built`, its BuiltSite."""
+    from support.browser import REPO_URL
+    from support.server import SiteServer
+
+    server = SiteServer()
+    server.built = build_corpus(FIXTURE_DOCS, tmp_path_factory.mktemp("served-build"), site_url=server.url,
+                                repo_url=REPO_URL)
+    server.start(server.built.site)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One Chromium for every browser test (Playwright's sync API allows one instance per process)."""
     from playwright.sync_api import sync_playwright
