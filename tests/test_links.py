@@ -17,7 +17,6 @@ def assert_no_broken_links(site, tmp_path, **options):
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert " 0 warnings found. 0 errors found" in result.stdout  # a missing anchor is a warning
     assert "links in" in result.stdout  # it really crawled
-    assert "PageAnchorCheck" not in result.stderr  # the plugin loaded (LinkChecker names a plugin it cannot load)
     return result
 
 

@@ -12,6 +12,7 @@ Loaded by LinkChecker from $XDG_DATA_HOME/linkchecker/plugins/ (tests/support/li
 and enabled by the [PageAnchorCheck] section of its configuration (base= the served site's URL).
 """
 
+import sys
 import threading
 import urllib.parse
 import urllib.request
@@ -20,6 +21,7 @@ from linkcheck.htmlutil import htmlsoup
 from linkcheck.plugins import _ContentPlugin as ContentPlugin
 
 __all__ = ["PageAnchorCheck"]
+ENABLED = "PageAnchorCheck enabled: fragments checked for links into"
 
 _anchors = {}  # page URL (no fragment) -> its anchor names
 _lock = threading.Lock()
@@ -54,6 +56,7 @@ class PageAnchorCheck(ContentPlugin):
     def __init__(self, config):
         super().__init__(config)
         self.base = config["base"]  # only links into the checked site: the checker ignores the rest
+        print(f"{ENABLED} {self.base}", file=sys.stderr)  # tests/support/linkcheck.py looks for this
 
     @classmethod
     def read_config(cls, configparser):
