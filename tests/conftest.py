@@ -1,59 +1,18 @@
-"""Shared fixtures: the small fixture corpus under tests/fixtures/corpus, generated and built once."""
+"""Shared fixtures: the fixture corpus under tests/fixtures/corpus and the real record, each built once;
+one browser. The helpers are in tests/support/."""
 
 from __future__ import annotations
 
 import shutil
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from archive.citation import versions  # noqa: E402
-from archive.pages.tree import Generated, generate  # noqa: E402
-from archive.runner import Parallel  # noqa: E402
-from archive.site.build import Build  # noqa: E402
-
-FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "corpus"
-LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's site_url when SITE_URL is not set
-
-
-def local_release(cff: Path = ROOT / "CITATION.cff") -> versions.Release:
-    """The release a local build makes: CITATION.cff, served at mkdocs.yml's default address."""
-    return versions.for_site(versions.read_identity(cff), LOCAL_SITE_URL)
-
-
-def generate_tree(docs: Path, out: Path, release: versions.Release | None = None) -> Generated:
-    return generate(docs, out, release or local_release())
-
-
-@dataclass
-class BuiltSite:
-    docs: Path  # authored pages
-    generated: Path  # generated Markdown tree
-    site: Path  # rendered HTML
-    result: Generated
-
-    def html(self, url_path: str) -> BeautifulSoup:
-        """Parsed HTML of a page, by its URL path (e.g. 'documents/doc-memo/')."""
-        file = self.site / url_path / "index.html" if not url_path.endswith(".html") else self.site / url_path
-        return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
-
-
-def build_corpus(docs: Path, workdir: Path, nav=None, release=None, runner=None, **overrides) -> BuiltSite:
-    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav), as `make site`
-    does; a `release` (archive.citation.versions.Release) also sets MkDocs's site_url; other keywords
-    override mkdocs.yml settings (e.g. repo_url)."""
-    generated, site = workdir / "generated", workdir / "site"
-    build = Build(docs=docs, out=generated, release=release or local_release(), runner=runner or Parallel())
-    result = build.generate()
-    overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
-    build.publish(ROOT / "mkdocs.yml", site, **({"nav": nav} if nav else {}), **overrides)
-    return BuiltSite(docs, generated, site, result)
+from support.site import FIXTURE_DOCS, BuiltSite, build_corpus  # noqa: E402  (tests import these from here too)
 
 
 @pytest.fixture(scope="session")
@@ -76,11 +35,26 @@ def real_site(tmp_path_factory) -> BuiltSite:
 
 
 @pytest.fixture(scope="session")
+def served_fixture_site(tmp_path_factory):
+    """The fixture corpus built for the server's own URL, with a repository URL, and served (the browser
+    tests, and the edit links): `.url`, and `.built`, its BuiltSite."""
+    from support.browser import REPO_URL
+    from support.server import SiteServer
+
+    server = SiteServer()
+    server.built = build_corpus(FIXTURE_DOCS, tmp_path_factory.mktemp("served-build"), site_url=server.url,
+                                repo_url=REPO_URL)
+    server.start(server.built.site)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One Chromium for every browser test (Playwright's sync API allows one instance per process)."""
     from playwright.sync_api import sync_playwright
 
-    from browser import launch
+    from support.browser import launch
 
     with sync_playwright() as playwright:
         chromium = launch(playwright)

@@ -76,7 +76,7 @@ def test_content_error_and_mkdocs_failure_leave_site_untouched(corpus_copy, tmp_
     assert tree_hash(tmp_path / "site") != before
 
 
-def test_the_new_site_replaces_the_old_in_one_step(tmp_path):
+def test_the_new_site_replaces_the_old_in_one_step(tmp_path, fixture_site):
     """On Linux the two folders are exchanged (renameat2), so site/ is never missing, even for a moment."""
     import os
     import sys
@@ -92,10 +92,8 @@ def test_the_new_site_replaces_the_old_in_one_step(tmp_path):
     assert swapped == sys.platform.startswith("linux")  # CI and this project's machine: Linux, ext4
     assert (site / "index.html").read_text() == "new" and (new / "index.html").read_text() == "old"
     assert not exchange(tmp_path / "missing", site) and (site / "index.html").read_text() == "new"
-    # The published folder is readable by others (mkdtemp's staging folder is private).
-    from conftest import FIXTURE_DOCS, build_corpus
-
-    built = build_corpus(FIXTURE_DOCS, tmp_path / "build")
+    # The published folder is readable by others (mkdtemp's staging folder is private): the session's
+    # build of the fixture corpus, published by the same code.
     mask = os.umask(0)
     os.umask(mask)
-    assert built.site.stat().st_mode & 0o777 == 0o777 & ~mask
+    assert fixture_site.site.stat().st_mode & 0o777 == 0o777 & ~mask

@@ -11,8 +11,9 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser import DESKTOP, PHONE, REPO_URL, SiteServer, new_context, watch
-from conftest import FIXTURE_DOCS, ROOT, build_corpus
+from support.browser import DESKTOP, PHONE, new_context, watch
+from support.server import SiteServer
+from conftest import FIXTURE_DOCS, ROOT
 from playwright.sync_api import expect
 
 from archive.content.read import load
@@ -42,13 +43,9 @@ def status_of(kind: str) -> int:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory):
+def served(served_fixture_site):
     """The fixture corpus built for the server's own URL, with a repository URL, and served."""
-    server = SiteServer()
-    built = build_corpus(FIXTURE_DOCS, tmp_path_factory.mktemp("browser-build"), site_url=server.url, repo_url=REPO_URL)
-    server.start(built.site)
-    yield server
-    server.stop()
+    return served_fixture_site
 
 
 @pytest.fixture

@@ -207,11 +207,33 @@ def test_csl_schema_check_can_fail():
 HOSTILE = '"Quoted" \'single\' & &amp; 1 < 2 > 0 x </script <!- end'
 
 
-def test_values_are_escaped_in_head_and_cite_box(corpus_copy, tmp_path):
-    memo = corpus_copy / "documents" / "doc-memo.md"
-    text = memo.read_text().replace('title: "Memo on the meeting"', "title: " + json.dumps(HOSTILE))
+@pytest.fixture(scope="module")
+def versioned_hostile_site(tmp_path_factory):
+    """One build for two tests: the fixture corpus with hostile text in the memo's title and summary,
+    built as a versioned release (neither test reads what the other changed)."""
+    import shutil
+
+    work = tmp_path_factory.mktemp("versioned-hostile")
+    docs = work / "docs"
+    shutil.copytree(FIXTURE_DOCS, docs)
+    memo = docs / "documents" / "doc-memo.md"
+    text = memo.read_text()
+    assert 'title: "Memo on the meeting"' in text and "summary: A fixture memo." in text
+    text = text.replace('title: "Memo on the meeting"', "title: " + json.dumps(HOSTILE))
     memo.write_text(text.replace("summary: A fixture memo.", "summary: " + json.dumps("Summary with \"quotes\" & 3 < 4")))
-    site = build_corpus(corpus_copy, tmp_path)
+    release = Release(
+        site_name=SITE_NAME,
+        editors=EDITORS,
+        version="9.8.7",
+        canonical_base="https://archive.example.org/latest/",
+        version_base="https://archive.example.org/9.8.7/",
+        revised="2030-01-02",
+    )
+    return build_corpus(docs, work, release=release)
+
+
+def test_values_are_escaped_in_head_and_cite_box(versioned_hostile_site):
+    site = versioned_hostile_site
     raw = (site.site / "documents" / "doc-memo" / "index.html").read_text()
     page = BeautifulSoup(raw, "lxml")
     start = raw.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
@@ -228,16 +250,8 @@ def test_values_are_escaped_in_head_and_cite_box(corpus_copy, tmp_path):
     assert entry.fields_dict["title"].value == HOSTILE
 
 
-def test_versioned_release_cites_the_fixed_snapshot(corpus_copy, tmp_path):
-    release = Release(
-        site_name=SITE_NAME,
-        editors=EDITORS,
-        version="9.8.7",
-        canonical_base="https://archive.example.org/latest/",
-        version_base="https://archive.example.org/9.8.7/",
-        revised="2030-01-02",
-    )
-    site = build_corpus(corpus_copy, tmp_path, release=release)
+def test_versioned_release_cites_the_fixed_snapshot(versioned_hostile_site):
+    site = versioned_hostile_site
     page = site.html("documents/doc-memo/")
     assert page.head.find("link", rel="canonical")["href"] == "https://archive.example.org/latest/documents/doc-memo/"
     box = page.find("section", id="cite-this-page")
@@ -262,7 +276,7 @@ def test_templated_formatting_matches_citeproc_item_by_item(entities):
     """The fast path (one citeproc run per shape) gives exactly what citeproc gives for each item."""
     from archive.citation import formats
     from archive.citation import csl
-    from conftest import local_release
+    from support.site import local_release
 
     release = local_release()
     items = [formats.page_item(e, release, "2024-0%d-15" % (1 + i % 2)) for i, e in enumerate(entities)]

@@ -99,7 +99,7 @@ def test_discrepancy_block(fixture_site):
 
 
 def test_generation_is_deterministic_and_leaves_authored_files_alone(fixture_site, tmp_path):
-    from conftest import generate_tree
+    from support.site import generate_tree
 
     before = {p: p.read_bytes() for p in FIXTURE_DOCS.rglob("*") if p.is_file()}
     again = generate_tree(FIXTURE_DOCS, tmp_path / "again")

@@ -145,19 +145,19 @@ def test_external_links_are_marked_and_internal_ones_are_not(fixture_site):
                 assert "noopener" in a["rel"] and "(external site)" in a.get_text()
 
 
-def test_edit_link_opens_the_authored_file(tmp_path):
-    from conftest import build_corpus
+def test_edit_link_opens_the_authored_file(served_fixture_site):
+    from support.browser import REPO_URL
 
-    built = build_corpus(FIXTURE_DOCS, tmp_path, repo_url="https://github.com/example/archive")
+    built = served_fixture_site.built  # built with a repository URL
     for entity in built.result.corpus.entities:
         edit = built.html(entity.url_path).find("a", rel="edit")
-        assert edit["href"] == f"https://github.com/example/archive/edit/main/{entity.path}"
+        assert edit["href"] == f"{REPO_URL}/edit/main/{entity.path}"
         assert entity.path.endswith(f"{FOLDERS[entity.type]}/{entity.id}.md") and (FIXTURE_DOCS.parent / entity.path).is_file()
     for generated in ("", "timeline/", "documents/", "tags/"):
         assert built.html(generated).find("a", rel="edit") is None
     # The repository link is a plain link: Material's version would call the forge's API.
     source = built.html("").find("a", class_="md-source")
-    assert source["href"] == "https://github.com/example/archive" and not source.get("data-md-component")
+    assert source["href"] == REPO_URL and not source.get("data-md-component")
 
 
 def test_topics_page_lists_tagged_pages(fixture_site):

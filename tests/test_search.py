@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser import new_context, watch
+from support.browser import new_context, watch
 from playwright.sync_api import expect
 
-from linkcheck import served
+from support.server import served
+
 SEARCH_FILES = re.compile(r"/(pagefind/|search/search_index\.json|assets/javascripts/search-)")
 
 

@@ -28,9 +28,10 @@ def _fetch(url: str) -> str | None:
         return None
 
 
-def _wait_for(url: str, text: str, seconds: float) -> bool:
+def _wait_for(url: str, text: str, seconds: float, proc: subprocess.Popen) -> bool:
+    """Whether the page shows the text within the time; not waiting on once the server has exited."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and proc.poll() is None:
         body = _fetch(url)
         if body and text in body:
             return True
@@ -41,21 +42,24 @@ def _wait_for(url: str, text: str, seconds: float) -> bool:
 @pytest.mark.slow
 def test_serve_follows_edits(corpus_copy, tmp_path):
     port = _free_port()
+    log = (tmp_path / "serve.log").open("w")  # a file, not a pipe nobody reads (which would fill and block)
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "build.py"), "serve", "--docs", str(corpus_copy),
          "--out", str(tmp_path / "generated"), "--addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=log, stderr=subprocess.STDOUT, text=True,
     )
+    output = lambda: (tmp_path / "serve.log").read_text()[-3000:]  # noqa: E731
     url = f"http://127.0.0.1:{port}/people/person-a/"
     try:
-        assert _wait_for(url, ">Taro Example<", 60), "the preview did not serve the person page"
+        assert _wait_for(url, ">Taro Example<", 60, proc), f"the preview did not serve the person page:\n{output()}"
         page = corpus_copy / "people" / "person-a.md"
         page.write_text(page.read_text(encoding="utf-8").replace("title: Taro Example", "title: Taro Edited"),
                         encoding="utf-8")
-        assert _wait_for(url, ">Taro Edited<", 60), "the preview did not pick up the edit"
+        assert _wait_for(url, ">Taro Edited<", 60, proc), f"the preview did not pick up the edit:\n{output()}"
     finally:
         proc.send_signal(signal.SIGINT)
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()

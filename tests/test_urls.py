@@ -6,7 +6,8 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, build_corpus, generate_tree
+from conftest import ROOT, build_corpus
+from support.site import generate_tree
 
 from archive.content import urls
 from archive.cli import main

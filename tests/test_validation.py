@@ -1,4 +1,6 @@
-"""Each validation error of the content model, with its exact `path:line: message`, via the real CLI."""
+"""Each validation error of the content model, with its exact `path:line: message`, via the real CLI:
+build.py as a subprocess, or (for the many single-error cases) its `archive.cli.main` in this process
+(support.cli), which test_all_errors_are_reported_in_one_run shows prints the same."""
 
 from __future__ import annotations
 
@@ -8,15 +10,11 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from support.cli import run_build_py, run_in_process
 
 
-def check(docs: Path) -> tuple[int, list[str], str]:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build.py"), "check", "--docs", str(docs)],
-        capture_output=True,
-        text=True,
-        cwd=docs.parent,
-    )
+def check(docs: Path, real: bool = True) -> tuple[int, list[str], str]:
+    proc = (run_build_py if real else run_in_process)("check", "--docs", str(docs), cwd=docs.parent)
     lines = [l for l in proc.stderr.splitlines() if l.startswith("docs/")]
     return proc.returncode, lines, proc.stderr
 
@@ -136,7 +134,7 @@ CASES = {
 def test_error_is_reported_at_its_line(corpus_copy, name):
     rel, old, new, expected = CASES[name]
     edit(corpus_copy, rel, old, new)
-    code, lines, stderr = check(corpus_copy)
+    code, lines, stderr = check(corpus_copy, real=False)
     assert code == 1, stderr
     assert "Traceback" not in stderr
     assert sorted(lines) == sorted(expected), stderr
@@ -156,6 +154,7 @@ def test_all_errors_are_reported_in_one_run(corpus_copy):
         edit(corpus_copy, rel, old, new)
     code, lines, stderr = check(corpus_copy)
     assert code == 1
+    assert check(corpus_copy, real=False) == (code, lines, stderr)  # in this process: the same
     files = {line.split(":")[0] for line in lines}
     assert files == {"docs/documents/doc-memo.md", "docs/events/event-meeting.md", "docs/people/person-a.md"}
     assert stderr.rstrip().endswith("error(s); nothing was published.")

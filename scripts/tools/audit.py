@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from archive.content.errors import ContentErrors  # noqa: E402
 from archive.pages.tree import generate  # noqa: E402
 from archive.site.publish import BuildFailed, publish  # noqa: E402
-from browser import CHROMIUM, CHROMIUM_ARGS, SiteServer  # noqa: E402
+from support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from support.server import SiteServer  # noqa: E402
 
 LIGHTHOUSE = ROOT / "audit" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

@@ -1,0 +1,52 @@
+"""Building a corpus for a test as `make site` builds it: the Build (scripts/archive/site/build.py)
+with the real mkdocs.yml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from archive.citation import versions
+from archive.pages.tree import Generated, generate
+from archive.runner import Parallel
+from archive.site.build import Build
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_DOCS = ROOT / "tests" / "fixtures" / "corpus"
+LOCAL_SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's site_url when SITE_URL is not set
+
+
+def local_release(cff: Path = ROOT / "CITATION.cff") -> versions.Release:
+    """The release a local build makes: CITATION.cff, served at mkdocs.yml's default address."""
+    return versions.for_site(versions.read_identity(cff), LOCAL_SITE_URL)
+
+
+def generate_tree(docs: Path, out: Path, release: versions.Release | None = None) -> Generated:
+    return generate(docs, out, release or local_release())
+
+
+@dataclass
+class BuiltSite:
+    docs: Path  # authored pages
+    generated: Path  # generated Markdown tree
+    site: Path  # rendered HTML
+    result: Generated
+
+    def html(self, url_path: str) -> BeautifulSoup:
+        """Parsed HTML of a page, by its URL path (e.g. 'documents/doc-memo/')."""
+        file = self.site / url_path / "index.html" if not url_path.endswith(".html") else self.site / url_path
+        return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
+
+
+def build_corpus(docs: Path, workdir: Path, nav=None, release=None, runner=None, **overrides) -> BuiltSite:
+    """Generate and build a docs tree with the real mkdocs.yml (optionally another nav), as `make site`
+    does; a `release` (archive.citation.versions.Release) also sets MkDocs's site_url; other keywords
+    override mkdocs.yml settings (e.g. repo_url)."""
+    generated, site = workdir / "generated", workdir / "site"
+    build = Build(docs=docs, out=generated, release=release or local_release(), runner=runner or Parallel())
+    result = build.generate()
+    overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
+    build.publish(ROOT / "mkdocs.yml", site, **({"nav": nav} if nav else {}), **overrides)
+    return BuiltSite(docs, generated, site, result)
