@@ -44,10 +44,6 @@ def on_pre_build(config):
         raise PluginError("content errors:\n" + "\n".join(map(str, exc.errors))) from None
 
 
-def on_files(files, config):
-    return _build.on_files(files, config)
-
-
 def on_page_markdown(markdown, page, config, files):
     return _build.on_page_markdown(markdown, page)
 

@@ -113,7 +113,7 @@ def test_feed_is_deterministic_and_needs_an_absolute_site_url(fixture_site):
 
     corpus = fixture_site.result.corpus
     log, _ = changelog.load(FIXTURE_DOCS, corpus)
-    entries = feed.page_entries(corpus.entities, fixture_site.result.citable.revised) + feed.changelog_entries(log, corpus.by_id())
+    entries = feed.page_entries(corpus.entities, fixture_site.result.revised) + feed.changelog_entries(log, corpus.by_id())
     first = feed.build(entries, "https://example.org/archive/", "Archive", "Test.")
     assert feed.build(list(reversed(entries)), "https://example.org/archive/", "Archive", "Test.") == first
     _, parsed = _entries(first)

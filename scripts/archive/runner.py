@@ -19,6 +19,7 @@ import threading
 # Steps beside the build run below its priority, so that the main process (generation, then MkDocs:
 # the path everything waits on) keeps a whole CPU; a child still has one when the build waits for it.
 NICE = 10
+LATER_NICE = 19  # a step wanted after the others runs on what they leave
 
 
 class Job:
@@ -62,7 +63,8 @@ class Serial:
 
     forked = 0  # steps run in a child: none
 
-    def beside(self, fn, *args) -> Job:
+    def beside(self, fn, *args, later: bool = False) -> Job:
+        """fn(*args); `later`: its result is wanted after the other steps' (it yields the CPU to them)."""
         try:
             return Job(fn(*args))
         except Exception as exc:  # noqa: BLE001 - raised by result(), as from a child
@@ -80,20 +82,21 @@ class Parallel(Serial):
         return (threading.active_count() == 1 and (os.cpu_count() or 1) > 1
                 and "fork" in multiprocessing.get_all_start_methods())
 
-    def beside(self, fn, *args) -> Job:
+    def beside(self, fn, *args, later: bool = False) -> Job:
         if not self.can_fork():
             return super().beside(fn, *args)
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(writer, fn, args), daemon=True)
+        nice = LATER_NICE if later else NICE
+        process = context.Process(target=_child, args=(writer, fn, args, nice), daemon=True)
         process.start()
         writer.close()
         self.forked += 1
         return Job(process=process, pipe=reader)
 
 
-def _child(pipe, fn, args) -> None:
-    os.nice(NICE)
+def _child(pipe, fn, args, nice) -> None:
+    os.nice(nice)
     try:
         pipe.send((True, fn(*args)))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it

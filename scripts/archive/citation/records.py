@@ -1,11 +1,12 @@
-"""Everything that makes the pages citable, computed in one pass over the corpus: the cite box, head
-metadata and revision date of every page, the downloadable citation records, open data, the changelog
-and data pages, and the redirects of renamed pages.
+"""What makes the pages citable: in the generated tree, the changelog and data pages, open data and
+the redirects of renamed pages (tree_files); beside it, for each page, its cite box, head metadata and
+revision date, and its downloadable citation records (page_records).
 
-The per-page HTML and the records stay in memory (Citable), with the build (archive/site/build.py):
-MkDocs parses front matter with pure-Python YAML, so a cite box in each page's front matter would
-cost more than rendering the page, and the records are written into the site beside the pages rather
-than copied there one by one from the generated tree.
+The per-page values stay in memory with the build (archive/site/build.py): MkDocs parses front matter
+with pure-Python YAML, so a cite box in each page's front matter would cost more than rendering the
+page, and the records are written into the site beside the pages rather than copied there one by one
+from the generated tree. MkDocs needs them only once every page's Markdown is rendered, so they can be
+computed while it renders.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.citation import formats, opendata, versions
+from archive.citation import formats, opendata
 from archive.citation.head import HeadWriter
 from archive.citation.versions import Release
 from archive.content import changelog, dates, urls
@@ -24,12 +25,9 @@ from archive.content.read import Corpus
 
 
 @dataclass
-class Citable:
-    pages: dict[str, str] = field(default_factory=dict)  # generated Markdown: the changelog and data pages
-    files: dict[str, bytes] = field(default_factory=dict)  # other generated files: open data, redirects
+class PageRecords:
     extras: dict[str, dict[str, str]] = field(default_factory=dict)  # page path -> template values
     downloads: dict[str, str] = field(default_factory=dict)  # site path -> citation record
-    revised: dict[str, str] = field(default_factory=dict)  # id -> ISO date the page was last revised
 
 
 def _corrections(entries: list[changelog.Entry]) -> str:
@@ -43,15 +41,14 @@ def _corrections(entries: list[changelog.Entry]) -> str:
     return f'<div class="cite-corrections"><p>Recorded changes to this page:</p><ul>{items}</ul></div>\n'
 
 
-def build(corpus: Corpus, docs: Path, release: Release) -> Citable:
-    """Everything citable of a valid corpus."""
-    index = corpus.by_id()
-    out = Citable(revised=versions.revision_dates(docs, corpus.entities, release.revised))
+def page_records(corpus: Corpus, docs: Path, release: Release, revised: dict[str, str]) -> PageRecords:
+    """Every page's cite box, head metadata, revision date and citation records (`revised`: id -> ISO date)."""
+    out = PageRecords()
     log, _ = changelog.load(docs, corpus)
     corrections = changelog.by_page(log)
-    items = {e.id: formats.page_item(e, release, out.revised[e.id]) for e in corpus.entities}
+    items = {e.id: formats.page_item(e, release, revised[e.id]) for e in corpus.entities}
     styled = formats.formatted(list(items.values()))  # one citeproc run per style for every page
-    heads = HeadWriter(index, release)
+    heads = HeadWriter(corpus.by_id(), release)
     for entity in corpus.entities:
         item = items[entity.id]
         records = formats.records(item)
@@ -61,18 +58,24 @@ def build(corpus: Corpus, docs: Path, release: Release) -> Citable:
             links[key] = f"{entity.id}.{ext}"  # beside the page's index.html
         box = formats.cite_box(item, {s: styled[s][entity.id] for s, _ in formats.FORMATTED}, records, links,
                                _corrections(corrections.get(entity.id, [])))
-        revised = dates.parse(out.revised[entity.id])
+        day = dates.parse(revised[entity.id])
         out.extras[entity.md_path] = {"archive_head": heads.head(entity, item), "archive_cite": box,
-                                      "last_revised": revised.iso(), "last_revised_text": revised.human()}
+                                      "last_revised": day.iso(), "last_revised_text": day.human()}
     out.extras["index.md"] = {"archive_head": heads.site_head(release.description, list(opendata.DISTRIBUTIONS))}
+    return out
+
+
+def tree_files(corpus: Corpus, docs: Path, release: Release, revised: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes]]:
+    """(generated Markdown pages, other generated files): the changelog and data pages, open data, redirects."""
+    index = corpus.by_id()
+    log, _ = changelog.load(docs, corpus)
+    pages = {changelog.PAGE: changelog.page(log, index), f"{opendata.FOLDER}/index.md": opendata.data_page(release)}
+    files = opendata.files(corpus, release, revised)
     for old, new in urls.redirects(corpus).items():
         target = index[new.strip("/").split("/")[-1]]
         page = urls.redirect_page(old, new, target.title, release.canonical(target.url_path))
-        out.files[old.lstrip("/") + "index.html"] = page.encode("utf-8")
-    out.files.update(opendata.files(corpus, release, out.revised))
-    out.pages[changelog.PAGE] = changelog.page(log, index)
-    out.pages[f"{opendata.FOLDER}/index.md"] = opendata.data_page(release)
-    return out
+        files[old.lstrip("/") + "index.html"] = page.encode("utf-8")
+    return pages, files
 
 
 def write_downloads(records: dict[str, str], site_dir: Path) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.citation import records
+from archive.citation import records, versions
 from archive.citation.versions import Release
 from archive.content import changelog, graph, urls
 from archive.content.errors import ContentErrors
@@ -20,7 +20,7 @@ from archive.content.read import Corpus
 from archive.content.validate import check
 from archive.pages import feed, indexes, topics
 from archive.pages.entity import PageWriter
-from archive.runner import Serial
+from archive.runner import Job, Serial
 from archive.pages import wholerecord
 
 # Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
@@ -31,10 +31,15 @@ STATIC_FOLDERS = ("assets",)
 class Generated:
     corpus: Corpus
     pages: dict[str, str]  # path in the tree -> Markdown
-    citable: records.Citable
+    revised: dict[str, str]  # id -> ISO date the page was last revised
+    records: Job  # records.PageRecords, perhaps still being computed beside the build
     reading_order: list[tuple[str, list[str]]]  # the whole-record page: (section title, [page paths])
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+
+    @property
+    def page_records(self) -> records.PageRecords:
+        return self.records.result()
 
 
 def render_pages(corpus: Corpus, release: Release, runner=None) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
@@ -98,19 +103,23 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
     corpus, errors = check(docs)
     if errors:
         raise ContentErrors(errors)
-    citable_job = runner.beside(records.build, corpus, docs, release)  # while this process renders the pages
+    revised = versions.revision_dates(docs, corpus.entities, release.revised)
+    # Beside the pages: the open data; and, yielding to everything else, the cite boxes and head
+    # metadata, which MkDocs needs only once it has rendered every page's Markdown.
+    tree_job = runner.beside(records.tree_files, corpus, docs, release, revised)
+    records_job = runner.beside(records.page_records, corpus, docs, release, revised, later=True)
     pages, order = render_pages(corpus, release, runner)
-    citable = citable_job.result()
-    pages.update(citable.pages)
+    citable_pages, citable_files = tree_job.result()
+    pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
     if errors:
         raise ContentErrors(errors)
     files = {path: text.encode("utf-8") for path, text in pages.items()}
-    files.update(citable.files)
-    files[feed.PATH] = _feed(corpus, docs, release, citable.revised)
+    files.update(citable_files)
+    files[feed.PATH] = _feed(corpus, docs, release, revised)
     files.update(_static_files(docs))
     written, removed = write_tree(out, files)
-    return Generated(corpus, pages, citable, order, written, removed)
+    return Generated(corpus, pages, revised, records_job, order, written, removed)
 
 
 def _feed(corpus: Corpus, docs: Path, release: Release, revised: dict[str, str]) -> bytes:

@@ -93,12 +93,6 @@ class Build:
         if self.generated is None or self.serving:
             self.generate()
 
-    def on_files(self, files, config):
-        # MkDocs has emptied site_dir; no page is written yet.
-        self._run.downloads = self.runner.beside(records.write_downloads, self.generated.citable.downloads,
-                                                 Path(config["site_dir"]))
-        return files
-
     def on_page_markdown(self, markdown, page):
         page.meta["search"] = {"exclude": True}  # Material's lunr index stays empty: search is Pagefind's
         # MkDocs's Jinja does not autoescape and Material writes the description into an attribute
@@ -114,8 +108,8 @@ class Build:
         return html
 
     def on_env(self, files, config) -> None:
-        """Every page's Markdown is rendered, the templates are next: index for search and assemble the
-        whole record meanwhile."""
+        """Every page's Markdown is rendered, the templates are next: index for search, assemble the whole
+        record and write the citation records into the site meanwhile."""
         run = self._run
         for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
             if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
@@ -124,9 +118,11 @@ class Build:
                     for title, paths in self.generated.reading_order]
         run.whole_record = self.runner.beside(wholerecord.body, sections, config["site_url"] or "")
         run.indexer.start(Path(config["site_dir"]))
+        run.downloads = self.runner.beside(records.write_downloads, self.generated.page_records.downloads,
+                                           Path(config["site_dir"]))
 
     def on_page_context(self, context, page):
-        page.meta.update(self.generated.citable.extras.get(page.file.src_uri, {}))
+        page.meta.update(self.generated.page_records.extras.get(page.file.src_uri, {}))
         return context
 
     def with_policy(self, output: str, path: Path) -> str:
