@@ -40,6 +40,7 @@ def test_citation_cff_is_valid_and_cites_the_website():
     assert data["type"] == "dataset"
     assert data["preferred-citation"]["type"] == "website"
     assert data["preferred-citation"]["version"] == data["version"] == read_version()
+    assert data["preferred-citation"]["title"] == data["title"]  # the format asks for it twice: the same text
 
 
 def test_cffconvert_rejects_a_broken_citation_cff(tmp_path):

@@ -93,24 +93,27 @@ def median_document_kb(site: Path) -> float:
     return statistics.median(sizes) / 1024
 
 
-def _site(root: Path, docs: Path, generated: Path, site: Path) -> tuple[float, int, float]:
+def _site(root: Path, docs: Path, generated: Path, site: Path, *flags: str) -> tuple[float, int, float]:
     """`build.py site` of the engine under `root` (ours, or a baseline's worktree), from scratch."""
     shutil.rmtree(site, ignore_errors=True)
     shutil.rmtree(generated, ignore_errors=True)
-    return run([PY, str(root / "scripts" / "build.py"), "site", "--docs", str(docs), "--out", str(generated), "--site", str(site)])
+    return run([PY, str(root / "scripts" / "build.py"), "site", "--docs", str(docs), "--out", str(generated),
+                "--site", str(site), *flags])
 
 
-def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = None) -> dict:
+def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = None, serial: bool = False) -> dict:
     docs, generated = work / "docs", work / "generated"
     write_corpus(docs, documents)  # nothing else from docs/: its URL manifest and changelog describe the real record
     ours_site, bare_site = work / "site-ours", work / "site-bare"
     build = [PY, str(ROOT / "scripts" / "build.py")]
     check_times = [run(build + ["check", "--docs", str(docs)])[0] for _ in range(3)]
-    ours, bare, base = [], [], []
+    ours, bare, base, plain = [], [], [], []
     for _ in range(runs):
         ours.append(_site(ROOT, docs, generated, ours_site))
         if baseline:
             base.append(_site(baseline, docs, work / "generated-baseline", work / "site-baseline"))
+        if serial:
+            plain.append(_site(ROOT, docs, work / "generated-serial", work / "site-serial", "--serial"))
         shutil.rmtree(bare_site, ignore_errors=True)
         config = bare_config(work, generated, bare_site)
         bare.append(run([PY, "-m", "mkdocs", "build", "-q", "-f", str(config)], cwd=work))
@@ -119,6 +122,9 @@ def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = No
     pages = len(html_pages(ours_site))
     first_result = search.first_result_bytes(ours_site)
     extra = {}
+    if serial:
+        extra["serial_s"] = statistics.median(r[0] for r in plain)
+        extra["serial_cpu"] = statistics.median(r[2] for r in plain)
     if baseline:
         base_s, base_cpu = statistics.median(r[0] for r in base), statistics.median(r[2] for r in base)
         extra = {"base_s": base_s, "base_cpu": base_cpu, "vs_base": ours_s / base_s, "cpu_vs_base": ours_cpu / base_cpu}
@@ -176,6 +182,11 @@ def table(rows: list[dict], runs: int) -> str:
                   "|---:|---:|---:|---:|---:|---:|"]
         lines += [f"| {r['documents']:,} | {r['ours_s']:.1f} | {r['base_s']:.1f} | {r['vs_base']:.2f} "
                   f"| {r['ours_cpu']:.1f} / {r['base_cpu']:.1f} | {r['cpu_vs_base']:.2f} |" for r in rows]
+    if "serial_s" in rows[0]:
+        lines += ["", "The speed seam: ours (steps beside the build, forked) against its plain serial path (--serial):", "",
+                  "| documents | ours s | serial s | ours / serial | CPU s ours / serial |", "|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['documents']:,} | {r['ours_s']:.1f} | {r['serial_s']:.1f} | {r['ours_s'] / r['serial_s']:.2f} "
+                  f"| {r['ours_cpu']:.1f} / {r['serial_cpu']:.1f} |" for r in rows]
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         growth = (b["ours_s"] / a["ours_s"]) / (b["documents"] / a["documents"])
@@ -192,6 +203,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=1, help="builds per size (the median is reported)")
     parser.add_argument("--keep", type=Path, help="keep the work trees under this folder")
     parser.add_argument("--baseline", metavar="REV", help="also build each corpus with the engine of this commit")
+    parser.add_argument("--serial", action="store_true", help="also build each corpus with our plain serial path")
     args = parser.parse_args()
     rows = []
     base = args.keep or Path(tempfile.mkdtemp(prefix="archive-bench-"))
@@ -204,7 +216,7 @@ def main() -> int:
             work = base / f"n{size}"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            rows.append(bench_size(size, work, args.runs, baseline))
+            rows.append(bench_size(size, work, args.runs, baseline, args.serial))
             print(table(rows[-1:], args.runs).split("\n\n")[1].splitlines()[-1], flush=True)
     finally:
         if baseline:
