@@ -43,7 +43,7 @@ site: $(STAMP)
 test: $(STAMP) $(CFF_STAMP) browser
 	$(PY) -m pytest
 
-## make test-fast: the suite without the browser and the slow tests (real record built, serving, deploying); about 30 s
+## make test-fast: the suite without the browser and the slow tests (real record built, serving, deploying); about 40 s
 test-fast: $(STAMP) $(CFF_STAMP)
 	$(PY) -m pytest -m "not browser and not slow"
 
