@@ -16,13 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.content import dates
-
-from archive.content import frontmatter
-
-from archive.content import markup
-
-from archive.content import schemas
+from archive.content import dates, frontmatter, markup, schemas
 from archive.content.errors import ContentError
 from archive.content.kinds import DATE_PATTERN, MAX_TEXT, SLUG_PATTERN
 from archive.content.read import Corpus, display_path, read_text

@@ -13,8 +13,8 @@ import posixpath
 from pathlib import Path
 
 from archive.content.errors import ContentError
-from archive.content.read import Corpus, display_path
 from archive.content.model import FOLDERS, FORMERLY
+from archive.content.read import Corpus, display_path
 
 MANIFEST = "urls.txt"
 HEADER = (

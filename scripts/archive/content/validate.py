@@ -5,17 +5,10 @@ Returns every error at once; never raises on bad content.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from archive.content import changelog
-
-from archive.content import dates
-
-from archive.content import markup
-
-from archive.content import schemas
-
-from archive.content import urls
+from archive.content import changelog, dates, markup, schemas, urls
 from archive.content.errors import ContentError
 from archive.content.kinds import Kind
 from archive.content.model import (
@@ -27,7 +20,6 @@ from archive.content.read import Corpus, Entity, load
 # Pages whose every prose paragraph must cite a source.
 CITED_PARAGRAPH_TYPES = types_where(lambda t: t.citations != "none")
 MUST_CITE_TYPES = types_where(lambda t: t.citations == "required")
-_checkers: dict[str, schemas.Checker] = {}
 
 
 def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
@@ -116,11 +108,14 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
     return known
 
 
+@lru_cache(maxsize=None)
+def _checker(type_name: str) -> schemas.Checker:
+    return schemas.Checker(json_schema(type_name))  # compiled once per type and process
+
+
 def _schema_errors(entity: Entity) -> list[ContentError]:
-    if entity.type not in _checkers:
-        _checkers[entity.type] = schemas.Checker(json_schema(entity.type))
     out = []
-    for error in _checkers[entity.type].errors(entity.data):
+    for error in _checker(entity.type).errors(entity.data):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and not path:
             path = (sorted(set(entity.data) - set(error.schema.get("properties", {})))[0],)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from archive.content import dates
-
-from archive.content import markup
+from archive.content import dates, markup
 from archive.content.graph import Graph
 from archive.content.kinds import Discrepancies
 from archive.content.model import EVENT_DATES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, TAGS, fields_for

@@ -8,14 +8,12 @@ from itertools import groupby
 from markdown.extensions.toc import slugify
 
 from archive.citation import csl
-
 from archive.content import dates
-
-from archive.pages import wholerecord
 from archive.content.model import (
     END, ENTITY_TYPES, FOLDERS, NUMBER, ORDER, ORIGINAL_NAMES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, types_where,
 )
 from archive.content.read import Entity
+from archive.pages import wholerecord
 from archive.pages.markdown import entity_date, esc, first_date, front_matter, link, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)

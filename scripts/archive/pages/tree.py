@@ -18,10 +18,9 @@ from archive.content.errors import ContentErrors
 from archive.content.model import ENTITY_TYPES, PLURAL_LABELS, TYPES
 from archive.content.read import Corpus
 from archive.content.validate import check
-from archive.pages import feed, indexes, topics
+from archive.pages import feed, indexes, topics, wholerecord
 from archive.pages.entity import PageWriter
 from archive.runner import Job, Serial
-from archive.pages import wholerecord
 
 # Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
 STATIC_FOLDERS = ("assets",)
