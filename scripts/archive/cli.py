@@ -90,7 +90,8 @@ def serve(build, config: Path, addr: str) -> int:
     from archive.site import publish
 
     build.out.mkdir(parents=True, exist_ok=True)  # MkDocs requires its docs_dir to exist; the build fills it
-    _, adapter = publish.load(config)  # MkDocs loads the same hooks module again: the build stays attached
+    # MkDocs loads the same hooks module again when it serves: the build stays attached.
+    _, adapter = publish.load(config, docs_dir=str(build.out))
     adapter.attach(build)
     try:
         mkdocs_serve(str(config), livereload=True, watch=[str(build.docs)], docs_dir=str(build.out), dev_addr=addr)
