@@ -114,12 +114,12 @@ def test_feed_is_deterministic_and_needs_an_absolute_site_url(fixture_site):
     corpus = fixture_site.result.corpus
     log, _ = changelog.load(FIXTURE_DOCS, corpus)
     entries = feed.page_entries(corpus.entities, fixture_site.result.revised) + feed.changelog_entries(log, corpus.by_id())
-    first = feed.build(entries, "https://example.org/archive/", "Archive", "Test.")
-    assert feed.build(list(reversed(entries)), "https://example.org/archive/", "Archive", "Test.") == first
+    first = feed.atom(entries, "https://example.org/archive/", "Archive", "Test.")
+    assert feed.atom(list(reversed(entries)), "https://example.org/archive/", "Archive", "Test.") == first
     _, parsed = _entries(first)
     assert all(e.find(f"{ATOM}id").text.startswith("https://example.org/archive/") for e in parsed)
     try:
-        feed.build(entries, "/relative/", "Archive", "Test.")
+        feed.atom(entries, "/relative/", "Archive", "Test.")
     except feed.FeedError as exc:
         assert "SITE_URL" in str(exc)
     else:

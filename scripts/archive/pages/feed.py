@@ -60,7 +60,7 @@ def changelog_entries(log: Changelog, index: dict[str, Entity]) -> list[FeedEntr
     return out
 
 
-def build(entries: list[FeedEntry], site_url: str, site_name: str, description: str) -> bytes:
+def atom(entries: list[FeedEntry], site_url: str, site_name: str, description: str) -> bytes:
     """The Atom document. `site_url` must be absolute: Atom ids and links are absolute IRIs."""
     if not site_url.startswith(("http://", "https://")):
         raise FeedError(f"site_url {site_url!r} is not absolute; set SITE_URL")
@@ -73,7 +73,7 @@ def build(entries: list[FeedEntry], site_url: str, site_name: str, description: 
     feed.link(href=base, rel="alternate")
     feed.link(href=base + PATH, rel="self")
     feed.language("en")
-    feed.generator("archive/feed.py (feedgen)")
+    feed.generator("archive/pages/feed.py (feedgen)")
     feed.updated(ordered[0].updated if ordered else dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
     for item in ordered:
         entry = feed.add_entry(order="append")

@@ -124,4 +124,4 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
 def _feed(corpus: Corpus, docs: Path, release: Release, revised: dict[str, str]) -> bytes:
     log, _ = changelog.load(docs, corpus)
     entries = feed.page_entries(corpus.entities, revised) + feed.changelog_entries(log, corpus.by_id())
-    return feed.build(entries, release.canonical_base, release.site_name, release.description)
+    return feed.atom(entries, release.canonical_base, release.site_name, release.description)
