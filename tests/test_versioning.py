@@ -93,9 +93,10 @@ def pages_repo(tmp_path):
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@example.org", "SITE_URL": "https://archive.example.org/", "SITE_VERSIONED": "1",
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    (repo / "build" / "docs").mkdir(parents=True)  # MkDocs requires its docs_dir to exist; the hook fills it
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "remote.git")], check=True, env=env)  # stands for GitHub
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "init"], cwd=repo, check=True, env=env)
+    subprocess.run(["git", "remote", "add", "origin", str(tmp_path / "remote.git")], cwd=repo, check=True, env=env)
     (repo / "mkdocs.yml").write_text(
         yaml.safe_dump(
             {
@@ -111,25 +112,34 @@ def pages_repo(tmp_path):
     return repo, env
 
 
-def _deploy(repo, env, tmp_path, version: str):
+def _deploy(repo, env, version: str, text: str = "") -> subprocess.CompletedProcess:
+    """`build.py deploy --push` of the project in `repo` at `version` (`text` appended to the memo's body)."""
     shutil.copytree(FIXTURE_DOCS, repo / "docs", dirs_exist_ok=True)
+    if text:
+        memo = repo / "docs" / "documents" / "doc-memo.md"
+        memo.write_text(memo.read_text(encoding="utf-8") + text, encoding="utf-8")
     (repo / "CITATION.cff").write_text(CITATION_CFF.read_text().replace(f"version: {read_version()}", f"version: {version}"))
-    mike = Path(sys.executable).parent / "mike"
-    done = subprocess.run([str(mike), "deploy", "--update-aliases", version, "latest"], cwd=repo,
-                          env={**env, "SOURCE_DATE_EPOCH": "1700000000"}, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "deploy", "--push", "--config", str(repo / "mkdocs.yml")],
+                          cwd=repo, env={**env, "SOURCE_DATE_EPOCH": "1700000000"},
+                          capture_output=True, text=True)
 
 
 def _show(repo, path: str) -> str:
-    return subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=repo, capture_output=True, text=True, check=True).stdout
+    """A file of the gh-pages branch as the remote has it."""
+    return subprocess.run(["git", "--git-dir", str(repo.parent / "remote.git"), "show", f"gh-pages:{path}"],
+                          capture_output=True, text=True, check=True).stdout
 
 
 @pytest.mark.slow
 def test_mike_publishes_fixed_versions_and_a_latest_alias(pages_repo, tmp_path):
     repo, env = pages_repo
-    _deploy(repo, env, tmp_path, "0.1.0")
+    assert _deploy(repo, env, "0.1.0").returncode == 0
     first = _show(repo, "0.1.0/documents/doc-memo/index.html")
-    _deploy(repo, env, tmp_path, "0.2.0")
+    # The same version again, with changed content: refused, and the published snapshot is untouched.
+    again = _deploy(repo, env, "0.1.0", "\nA later sentence that must not reach 0.1.0.\n")
+    assert again.returncode == 1 and "version 0.1.0 is already published" in again.stderr, again.stderr
+    assert _show(repo, "0.1.0/documents/doc-memo/index.html") == first
+    assert _deploy(repo, env, "0.2.0").returncode == 0
     assert _show(repo, "0.1.0/documents/doc-memo/index.html") == first  # the snapshot stays as it was
     versions = {v["version"]: v["aliases"] for v in json.loads(_show(repo, "versions.json"))}
     assert versions == {"0.2.0": ["latest"], "0.1.0": []}

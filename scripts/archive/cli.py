@@ -22,13 +22,15 @@ def _report(errors) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__)
-    parser.add_argument("command", choices=["check", "generate", "site", "serve", "urls", "version"])
+    parser.add_argument("command", choices=["check", "generate", "site", "serve", "urls", "version", "deploy"])
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="authored pages (default: docs/)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "docs", help="generated Markdown tree")
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="rendered site (default: site/)")
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     parser.add_argument("--serial", action="store_true", help="run every step in order, in this process (the reference path)")
+    parser.add_argument("--remote", default="origin", help="deploy: the git remote holding gh-pages (default: origin)")
+    parser.add_argument("--push", action="store_true", help="deploy: push gh-pages to the remote")
     args = parser.parse_args(argv)
     # MkDocs resolves docs_dir against mkdocs.yml's folder, not the working directory.
     for name in ("docs", "out", "site", "config"):
@@ -40,6 +42,16 @@ def main(argv: list[str] | None = None) -> int:
         from archive.site.build import CITATION_CFF
 
         print(read_identity(args.config.parent / CITATION_CFF).version)
+        return 0
+    if args.command == "deploy":  # mike, refusing a version already published (archive/site/deploy.py)
+        from archive.site import deploy
+
+        try:
+            version = deploy.deploy(args.config, args.remote, args.push)
+        except deploy.DeployRefused as exc:
+            print(f"{args.config.parent / 'CITATION.cff'}: {exc}", file=sys.stderr)
+            return 1
+        print(f"version {version} deployed to {args.remote}/{deploy.BRANCH}" + ("" if args.push else " (not pushed)"))
         return 0
     if args.command == "check":
         corpus, errors = check(args.docs)
