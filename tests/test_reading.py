@@ -134,6 +134,19 @@ def test_sitemap_lists_every_page(fixture_site):
     assert "http://127.0.0.1:8000/timeline/" in locs
 
 
+def test_sitemap_dates_each_page_by_its_last_revision(fixture_site):
+    """lastmod is when the page's text last changed (git), not when the site was built; a generated
+    listing carries the newest revision of the record."""
+    sm = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    tree = etree.fromstring((fixture_site.site / "sitemap.xml").read_bytes())
+    lastmod = {el.find(f"{sm}loc").text: el.find(f"{sm}lastmod").text for el in tree.iter(f"{sm}url")}
+    revised = fixture_site.result.revised
+    for entity in fixture_site.result.corpus.entities:
+        assert lastmod[f"http://127.0.0.1:8000/{entity.url_path}"] == revised[entity.id], entity.id
+    assert lastmod["http://127.0.0.1:8000/timeline/"] == max(revised.values())
+    assert len(set(revised.values())) > 1  # the fixture's pages were not all last changed on one day
+
+
 def test_external_links_are_marked_and_internal_ones_are_not(fixture_site):
     for path in _pages(fixture_site.site):
         article = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").find("article")

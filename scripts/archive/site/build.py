@@ -111,6 +111,10 @@ class Build:
         """Every page's Markdown is rendered, the templates are next: index for search, assemble the whole
         record and write the citation records into the site meanwhile."""
         run = self._run
+        extras, newest = self.generated.page_records.extras, max(self.generated.revised.values(), default=None)
+        for file in files.documentation_pages():  # the sitemap's lastmod, rendered next: the page's last revision
+            if file.page is not None:  # (a generated listing: the newest revision of the record)
+                file.page.update_date = extras.get(file.src_uri, {}).get("last_revised") or newest or file.page.update_date
         for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
             if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
                 run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"))
