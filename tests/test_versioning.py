@@ -133,6 +133,8 @@ def _show(repo, path: str) -> str:
 @pytest.mark.slow
 def test_mike_publishes_fixed_versions_and_a_latest_alias(pages_repo, tmp_path):
     repo, env = pages_repo
+    local = _deploy(repo, {k: v for k, v in env.items() if k != "SITE_URL"}, "0.1.0")  # mkdocs.yml's default address
+    assert local.returncode == 1 and "set SITE_URL" in local.stderr, local.stderr
     assert _deploy(repo, env, "0.1.0").returncode == 0
     first = _show(repo, "0.1.0/documents/doc-memo/index.html")
     # The same version again, with changed content: refused, and the published snapshot is untouched.

@@ -11,8 +11,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from archive.citation.versions import read_identity
+from archive.site import publish
 
 BRANCH = "gh-pages"
 
@@ -46,6 +48,10 @@ def deploy(config_file: Path, remote: str = "origin", push: bool = False) -> str
     """Deploy CITATION.cff's version beside mkdocs.yml under /<version>/ with the alias latest; returns it."""
     project = config_file.parent
     version = read_identity(project / "CITATION.cff").version
+    site_url = str(publish.settings(config_file).get("site_url") or "")
+    if urlsplit(site_url).hostname in (None, "localhost", "127.0.0.1", "::1"):
+        raise DeployRefused(f"site_url is {site_url!r}, a local address: every citation and canonical link would "
+                            "point there; set SITE_URL to the address the site is published at")
     if version in published(project, remote):
         raise DeployRefused(f"version {version} is already published on {remote}/{BRANCH}; "
                             "bump the version in CITATION.cff (and record the change in docs/changelog.md)")
