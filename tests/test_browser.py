@@ -364,3 +364,32 @@ def test_screenshots_for_review(browser, served_record, viewport_name, viewport)
         assert visit.errors == [] and visit.outside == []
     finally:
         context.close()
+
+
+def test_an_old_url_redirects_with_its_fragment(browser, tmp_path):
+    """A renamed page (`formerly`) leaves a redirect at its old URL that keeps the #section a citation
+    points at, under the site's Content-Security-Policy."""
+    import shutil
+
+    from support.site import build_corpus
+
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURE_DOCS, docs)
+    old = docs / "documents" / "doc-later.md"
+    (docs / "documents" / "doc-final.md").write_text(
+        old.read_text(encoding="utf-8").replace("id: doc-later", "id: doc-final\nformerly: [doc-later]"), encoding="utf-8")
+    old.unlink()
+    server = SiteServer()
+    build_corpus(docs, tmp_path / "build", site_url=server.url)
+    server.start(tmp_path / "build" / "site")
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        visit = watch(page, server.url)
+        page.goto(server.url + "documents/doc-later/#cite-this-page")
+        expect(page).to_have_url(server.url + "documents/doc-final/#cite-this-page")
+        expect(page.locator("#cite-this-page")).to_be_visible()
+        assert visit.errors == [], visit.errors  # a script the policy blocked would be a console error
+    finally:
+        context.close()
+        server.stop()

@@ -9,6 +9,7 @@ replaced it lists the old id under `formerly:`, which generates a redirect page 
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 from pathlib import Path
 
@@ -109,11 +110,15 @@ def update(docs: Path, urls: set[str]) -> list[str]:
 
 
 def redirect_page(old_url: str, new_url: str, title: str, canonical: str) -> str:
-    """A static page at an old URL that sends readers (and search engines) to the new one, without script."""
+    """A static page at an old URL that sends readers (and search engines) to the new one. Its script
+    keeps the #fragment of a citation of a section (the page's CSP allows it by its hash); without
+    script, the refresh still reaches the page."""
     target = posixpath.relpath(new_url, old_url) + "/"
     t, c = html.escape(target), html.escape(title)
+    script = f"location.replace({json.dumps(target)} + location.search + location.hash);"
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<script>{script}</script>\n"
         f"<title>Moved: {c}</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{html.escape(canonical)}">\n'
