@@ -150,3 +150,16 @@ def test_mike_publishes_fixed_versions_and_a_latest_alias(pages_repo, tmp_path):
     assert '<link rel="canonical" href="https://archive.example.org/latest/documents/doc-memo/">' in latest
     assert 'href="https://archive.example.org/0.1.0/documents/doc-memo/">Cite this version' in first
     assert "Version <strong>0.1.0</strong>" in first
+
+
+def test_deploy_refuses_a_citation_cff_with_two_versions(tmp_path):
+    """The version is written twice in CITATION.cff (the format asks for it); a deploy with the two apart stops first."""
+    from archive.site import deploy
+
+    cff = CITATION_CFF.read_text()
+    assert f"\nversion: {read_version()}\n" in cff
+    (tmp_path / "CITATION.cff").write_text(cff.replace(f"\nversion: {read_version()}\n", "\nversion: 9.9.9\n"))
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nsite_url: https://archive.example.org/\n")
+    with pytest.raises(deploy.DeployRefused, match="make them the same"):
+        deploy.deploy(tmp_path / "mkdocs.yml")
+    assert not (tmp_path / "build").exists()  # refused before anything was made

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
 from archive.citation.versions import read_identity
 from archive.site import publish
 
@@ -48,6 +50,9 @@ def deploy(config_file: Path, remote: str = "origin", push: bool = False) -> str
     """Deploy CITATION.cff's version beside mkdocs.yml under /<version>/ with the alias latest; returns it."""
     project = config_file.parent
     version = read_identity(project / "CITATION.cff").version
+    cited = (yaml.safe_load((project / "CITATION.cff").read_text(encoding="utf-8")).get("preferred-citation") or {}).get("version")
+    if cited is not None and str(cited) != version:
+        raise DeployRefused(f"CITATION.cff gives version {version} and, under preferred-citation, {cited}: make them the same")
     site_url = str(publish.settings(config_file).get("site_url") or "")
     if urlsplit(site_url).hostname in (None, "localhost", "127.0.0.1", "::1"):
         raise DeployRefused(f"site_url is {site_url!r}, a local address: every citation and canonical link would "
