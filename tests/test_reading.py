@@ -216,3 +216,12 @@ def test_whole_record_page_holds_every_page_in_reading_order_with_working_links(
     # The page is reachable: the home page links to it.
     home = BeautifulSoup((fixture_site.site / "index.html").read_text(encoding="utf-8"), "lxml")
     assert home.select_one('article a[href="print_page/"]') is not None
+
+
+def test_footer_licences_are_links_a_reader_can_open(fixture_site):
+    """The footer names each licence as a link to its text, not a file of the repository that the site does not publish."""
+    footer = fixture_site.html("documents/doc-memo/").select_one(".md-copyright")
+    links = {a.get_text(" ", strip=True): a["href"] for a in footer.select("a")}
+    assert links["Code licence: MIT (external site)"] == "https://opensource.org/license/mit"
+    assert links["Content licence: CC BY 4.0 (external site)"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "LICENSE" not in footer.get_text()
