@@ -12,13 +12,7 @@ import yaml
 from conftest import ROOT
 
 from archive.cli import main
-
-
-class _Loader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring its !ENV values."""
-
-
-_Loader.add_constructor("!ENV", lambda loader, node: None)
+from archive.site import publish
 
 
 def tree_hash(root: Path) -> dict[str, str]:
@@ -47,7 +41,7 @@ def site_args(docs: Path, tmp_path: Path, config_file: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_content_error_and_mkdocs_failure_leave_site_untouched(corpus_copy, tmp_path, capsys):
-    nav = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)["nav"]
+    nav = publish.settings(ROOT / "mkdocs.yml")["nav"]
     good = config(tmp_path, nav, "good")
     assert main(site_args(corpus_copy, tmp_path, good)) == 0
     before = tree_hash(tmp_path / "site")

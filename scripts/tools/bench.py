@@ -40,7 +40,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from archive.site import search  # noqa: E402
+from archive.citation.versions import read_identity  # noqa: E402
+from archive.site import publish, search  # noqa: E402
 from tools.synth import write_corpus  # noqa: E402
 
 PY = sys.executable
@@ -63,19 +64,11 @@ def run(cmd: list[str], **kwargs) -> tuple[float, int, float]:
     return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
-class _EnvLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml's `!ENV [NAME, default]` as its default (`!ENV NAME` as unset)."""
-
-
-_EnvLoader.add_constructor(
-    "!ENV", lambda loader, node: loader.construct_sequence(node)[-1] if isinstance(node, yaml.SequenceNode) else None
-)
-
-
 def bare_config(work: Path, generated: Path, site: Path) -> Path:
     """Our mkdocs.yml without our additions: hooks, theme overrides, extra CSS/JS and plugin settings."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_EnvLoader)
-    for key in ("hooks", "extra_css", "extra_javascript", "watch", "plugins", "extra"):
+    config = publish.settings(ROOT / "mkdocs.yml")
+    config["site_name"] = read_identity(ROOT / "CITATION.cff").name  # the hooks set it in our build
+    for key in ("config_file_path", "hooks", "extra_css", "extra_javascript", "watch", "plugins", "extra"):
         config.pop(key, None)
     config["theme"].pop("custom_dir", None)
     config.update(docs_dir=str(generated), site_dir=str(site))

@@ -41,10 +41,10 @@ def _corrections(entries: list[changelog.Entry]) -> str:
     return f'<div class="cite-corrections"><p>Recorded changes to this page:</p><ul>{items}</ul></div>\n'
 
 
-def page_records(corpus: Corpus, docs: Path, release: Release, revised: dict[str, str]) -> PageRecords:
+def page_records(corpus: Corpus, release: Release, revised: dict[str, str]) -> PageRecords:
     """Every page's cite box, head metadata, revision date and citation records (`revised`: id -> ISO date)."""
     out = PageRecords()
-    log, _ = changelog.load(docs, corpus)
+    log = corpus.changelog
     corrections = changelog.by_page(log)
     items = {e.id: formats.page_item(e, release, revised[e.id]) for e in corpus.entities}
     styled = formats.formatted(list(items.values()))  # one citeproc run per style for every page
@@ -65,10 +65,10 @@ def page_records(corpus: Corpus, docs: Path, release: Release, revised: dict[str
     return out
 
 
-def tree_files(corpus: Corpus, docs: Path, release: Release, revised: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes]]:
+def tree_files(corpus: Corpus, release: Release, revised: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes]]:
     """(generated Markdown pages, other generated files): the changelog and data pages, open data, redirects."""
     index = corpus.by_id()
-    log, _ = changelog.load(docs, corpus)
+    log = corpus.changelog
     pages = {changelog.PAGE: changelog.page(log, index), f"{opendata.FOLDER}/index.md": opendata.data_page(release)}
     files = opendata.files(corpus, release, revised)
     for old, new in urls.redirects(corpus).items():

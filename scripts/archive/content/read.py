@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from archive.content import frontmatter
 from archive.content.errors import ContentError
 from archive.content.model import FOLDERS
+
+if TYPE_CHECKING:
+    from archive.content.changelog import Changelog
 
 CONTENT_FOLDERS = tuple(FOLDERS.values())
 
@@ -62,6 +66,7 @@ class Corpus:
     errors: list[ContentError] = field(default_factory=list)
     # Ids (file names) of pages that could not be read: links to them are not reported again.
     unreadable: set[str] = field(default_factory=set)
+    changelog: Changelog | None = None  # docs/changelog.md, read once by validate.check()
 
     def by_id(self) -> dict[str, Entity]:
         # First definition wins; duplicates are reported by validation.

@@ -26,7 +26,8 @@ def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
     """`make check`: load and validate every page, the changelog and the manifest of published URLs."""
     corpus = load(docs)
     errors = validate(corpus)
-    errors += changelog.load(docs, corpus)[1] + urls.check(corpus, docs)
+    corpus.changelog, log_errors = changelog.load(docs, corpus)
+    errors += log_errors + urls.check(corpus, docs)
     return corpus, sorted(errors)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from archive.citation import records, versions
 from archive.citation.versions import Release
-from archive.content import changelog, graph, urls
+from archive.content import graph, urls
 from archive.content.errors import ContentErrors
 from archive.content.model import ENTITY_TYPES, PLURAL_LABELS, TYPES
 from archive.content.read import Corpus
@@ -105,8 +105,8 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
     revised = versions.revision_dates(docs, corpus.entities, release.revised)
     # Beside the pages: the open data; and, yielding to everything else, the cite boxes and head
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
-    tree_job = runner.beside(records.tree_files, corpus, docs, release, revised)
-    records_job = runner.beside(records.page_records, corpus, docs, release, revised, later=True)
+    tree_job = runner.beside(records.tree_files, corpus, release, revised)
+    records_job = runner.beside(records.page_records, corpus, release, revised, later=True)
     pages, order = render_pages(corpus, release, runner)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
@@ -115,13 +115,12 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
         raise ContentErrors(errors)
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(citable_files)
-    files[feed.PATH] = _feed(corpus, docs, release, revised)
+    files[feed.PATH] = _feed(corpus, release, revised)
     files.update(_static_files(docs))
     written, removed = write_tree(out, files)
     return Generated(corpus, pages, revised, records_job, order, written, removed)
 
 
-def _feed(corpus: Corpus, docs: Path, release: Release, revised: dict[str, str]) -> bytes:
-    log, _ = changelog.load(docs, corpus)
-    entries = feed.page_entries(corpus.entities, revised) + feed.changelog_entries(log, corpus.by_id())
+def _feed(corpus: Corpus, release: Release, revised: dict[str, str]) -> bytes:
+    entries = feed.page_entries(corpus.entities, revised) + feed.changelog_entries(corpus.changelog, corpus.by_id())
     return feed.atom(entries, release.canonical_base, release.site_name, release.description)
