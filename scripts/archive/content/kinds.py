@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Protocol
 
+import csv
+from pathlib import Path as _FilePath
+
 from archive.content import dates
 
 if TYPE_CHECKING:
@@ -23,6 +26,26 @@ DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
 MAX_TEXT = 2000  # a front-matter string longer than this is a mistake, not a title
+
+LANGUAGES_CSV = _FilePath(__file__).with_name("languages.csv")
+with LANGUAGES_CSV.open(encoding="utf-8", newline="") as _handle:
+    # code -> (name a reader is shown, the code's writing system: "cjk" for text in Chinese characters)
+    LANGUAGES: dict[str, tuple[str, str]] = {row["code"]: (row["name"], row["script"]) for row in csv.DictReader(_handle)}
+
+
+def _language(code: str) -> tuple[str, str]:
+    return LANGUAGES.get(code) or LANGUAGES.get(code.split("-")[0]) or (code, "")  # validation allows no other
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code ("Japanese" for ja)."""
+    return _language(code)[0]
+
+
+def writes_cjk(code: str | None) -> bool:
+    """Whether a language is written in Chinese characters (its text in them is marked as that language)."""
+    return bool(code) and _language(code)[1] == "cjk"
+
 
 Path = tuple  # a key path inside a field's value, e.g. (0, "org") in a list of roles
 
@@ -51,7 +74,7 @@ class Kind:
     def schema(self, field: Field | None = None) -> dict:
         return {"type": "string", "minLength": 1, "maxLength": MAX_TEXT}
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         return page.esc(value)
 
     def dc_values(self, value, title: Callable[[str], str]) -> list[str]:
@@ -111,10 +134,15 @@ class Slug(Kind):
 
 
 class Enum(Kind):
+    """One of the values fields.csv lists (`enum:value=Label|...`): the header shows the value's label."""
+
     name = "enum"
 
     def schema(self, field: Field | None = None) -> dict:
         return {"type": "string", "enum": list(field.options)}
+
+    def header(self, value, page: Display, field: Field | None = None) -> str:
+        return page.esc(field.label_of(value) if field else value)
 
 
 class Type(Enum):
@@ -124,10 +152,17 @@ class Type(Enum):
 
 
 class Lang(Kind):
+    """A BCP 47 language code; languages.csv names it for a reader ("Japanese", not "ja")."""
+
     name = "lang"
+    pattern_error = f"is not a language code of {LANGUAGES_CSV.name} (a BCP 47 code such as ja or en; add a row for a new language)"
 
     def schema(self, field: Field | None = None) -> dict:
-        return {"type": "string", "pattern": LANG_PATTERN}
+        # Only the languages the table names, so that every page can say the language's name.
+        return {"type": "string", "pattern": LANG_PATTERN.replace("[a-z]{2,3}", f"({'|'.join(LANGUAGES)})", 1)}
+
+    def header(self, value, page: Display, field: Field | None = None) -> str:
+        return page.esc(language_name(value))
 
 
 class Url(Kind):
@@ -137,7 +172,7 @@ class Url(Kind):
     def schema(self, field: Field | None = None) -> dict:
         return {"type": "string", "pattern": URL_PATTERN, "maxLength": MAX_TEXT}
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         return f"<{value}>"
 
 
@@ -159,7 +194,7 @@ class Date(Kind):
     def schema(self, field: Field | None = None) -> dict:
         return {"type": "string", "pattern": DATE_PATTERN}
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         date = dates.parse(value)
         return f"{date.human()} ({date.era()})"
 
@@ -182,7 +217,7 @@ class Ref(Slug):
     name = "ref"
     is_relation = True
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         return page.link(value)
 
     def dc_values(self, value, title: Callable[[str], str]) -> list[str]:
@@ -207,7 +242,7 @@ class Strings(Kind):
     def schema(self, field: Field | None = None) -> dict:
         return {"type": "array", "items": _TEXT.schema()}
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         return ", ".join(page.esc(v) for v in value)
 
     def dc_values(self, value, title: Callable[[str], str]) -> list[str]:
@@ -233,7 +268,7 @@ class Refs(Slugs):
     name = "refs"
     is_relation = True
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         return ", ".join(page.link(v) for v in value)
 
     def dc_values(self, value, title: Callable[[str], str]) -> list[str]:
@@ -290,7 +325,7 @@ class Names(Records):
         """Given Family: as a reader says it."""
         return name.get("literal") or " ".join(filter(None, [name.get("given"), name.get("family")]))
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         return "; ".join(page.esc(self.natural(n)) for n in value)
 
     def dc_values(self, value, title: Callable[[str], str]) -> list[str]:
@@ -321,7 +356,7 @@ class Roles(Records):
         role = {"type": "object", "properties": self._properties(), "required": ["role"], "additionalProperties": False}
         return {"type": "array", "items": role}
 
-    def header(self, value, page: Display) -> str:
+    def header(self, value, page: Display, field: Field | None = None) -> str:
         return "<br>".join(self._role(r, page) for r in value)
 
     def _role(self, role: dict, page: Display) -> str:
@@ -358,6 +393,7 @@ class Discrepancies(Records):
     # The parts shown under the topic, with their labels on the page.
     SAID = (("claim", "The article says"), ("evidence", "Other sources say"), ("verdict", "Assessment"))
     CITED = ("claim", "evidence")
+    ARTICLE = "claim"  # what the article says: its citations name the article (or its versions) discussed
     PARTS = dict.fromkeys((TOPIC, "claim", "evidence", "verdict"), _TEXT)
 
     def schema(self, field: Field | None = None) -> dict:

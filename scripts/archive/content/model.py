@@ -34,6 +34,7 @@ class EntityType:
     print_order: int  # position of the type on the whole-record page
     table: bool  # published as a CSV table in the open data
     browse: bool  # listed under "Browse" on the home page
+    index_note: str = ""  # what a reader of the type's index needs to know to read it (its supplied titles)
 
 
 def _parse_type(row: dict[str, str]) -> EntityType:
@@ -42,7 +43,7 @@ def _parse_type(row: dict[str, str]) -> EntityType:
         name=row["type"], folder=row["folder"], singular=row["singular"], plural=row["plural"],
         schema_org=row["schema_org"], index_columns=columns, index_sort=row["index_sort"],
         timeline=row["timeline"] == "yes", citations=row["citations"], print_order=int(row["print_order"]),
-        table=row["table"] == "yes", browse=row["browse"] == "yes",
+        table=row["table"] == "yes", browse=row["browse"] == "yes", index_note=row.get("index_note", ""),
     )
 
 
@@ -75,6 +76,10 @@ PLACE = "place"  # where an event happened: a schema.org Place
 ORDER = "order"  # an essay's position
 NUMBER = "number"  # an archival file's number
 FORMERLY = "formerly"  # ids the page was published under before: each a redirect, never reused
+TEXT_SEEN_IN = "text_seen_in"  # a document's published text; a page without it says the original was not seen
+FILE = "file"  # the archival file a document sits in
+HOLDERS = ("archive_holder", "holder")  # who holds a document or a file; a document without one, its file's
+LANGUAGE = "language"  # the language of a document or source: its text in Chinese characters is marked so
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,11 @@ class Field:
     csl: str
     help: str
     inverse: str  # heading of the list of pages pointing here through this field, shown on the target page
+    labels: tuple[tuple[str, str], ...] = ()  # an enum's (value, label a reader is shown): `enum:value=Label|...`
+
+    def label_of(self, value: str) -> str:
+        """How a value is shown to a reader: its label where fields.csv gives one, else the value."""
+        return dict(self.labels).get(value, value)
 
     @property
     def form(self) -> Kind:
@@ -107,7 +117,9 @@ def _parse_row(row: dict[str, str]) -> Field:
     kind, _, arg = row["kind"].partition(":")
     if kind not in KINDS:
         raise ValueError(f"fields.csv: unknown kind {kind!r} for field {row['field']!r}")
-    arg_values = tuple(a for a in arg.split("|") if a)
+    # An enum's options may carry the label a page shows: enum:article-newspaper=Newspaper article|...
+    options = [a.partition("=") for a in arg.split("|") if a]
+    arg_values = tuple(value for value, _, _ in options)
     form = KINDS[kind]
     return Field(
         type=row["type"],
@@ -123,6 +135,7 @@ def _parse_row(row: dict[str, str]) -> Field:
         csl=row["csl"],
         help=row["help"],
         inverse=row["inverse"],
+        labels=tuple((value, label) for value, _, label in options if label),
     )
 
 

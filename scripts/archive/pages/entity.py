@@ -6,11 +6,20 @@ import re
 from dataclasses import dataclass
 
 from archive.content import dates, markup
-from archive.content.graph import Graph
+from archive.content.graph import Graph, prose_texts
 from archive.content.kinds import Discrepancies
-from archive.content.model import EVENT_DATES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, TAGS, fields_for
+from archive.content.model import (
+    DATE, EVENT_DATES, FILE, HOLDERS, LANGUAGE, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, TAGS, TEXT_SEEN_IN, field,
+    fields_for,
+)
 from archive.content.read import Entity
-from archive.pages.markdown import entity_date, esc, front_matter, link, rel, sort_key
+from archive.pages.markdown import entity_date, esc, front_matter, link, mark_languages, rel, sort_key
+
+# "the [[asahi-shimbun]]" where the page's title is "The Asahi Shimbun": the name keeps its own article.
+_THE_BEFORE_LINK_RE = re.compile(r"\b[Tt]he (\[\[([^\[\]|#]*)(?:#[^\[\]|]*)?\]\])")
+# Where Python-Markdown's footnotes extension puts the notes (its PLACE_MARKER): after the text they
+# support, before the lists of links.
+NOTES_MARKER = "///Footnotes Go Here///"
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class PageWriter:
 
     def _prose(self, text: str, page: Entity, notes: list[str]) -> str:
         def replace(segment: str) -> str:
+            if "[[" in segment:
+                segment = _THE_BEFORE_LINK_RE.sub(self._drop_doubled_article, segment)
             segment = markup.CITATION_WITH_SPACE_RE.sub(lambda m: self._cite(m, page, notes), segment)
             return markup.WIKILINK_RE.sub(lambda m: self._wikilink(m, page), segment)
 
@@ -71,13 +82,14 @@ class PageWriter:
         return detail
 
     def _describe_source(self, source: Entity) -> str:
-        bits = [esc(source.get("container_title") or source.get("publisher") or "")]
-        if source.get("issued"):
-            bits.append(dates.parse(source.get("issued")).human())
-        text = "".join(f", {b}" for b in bits if b)
+        text = _publication(source)
         if source.get("url"):
             text += f" ([online]({source.get('url')}))"
         return text
+
+    def _drop_doubled_article(self, match: re.Match) -> str:
+        target = self.index.get(match.group(2).strip())
+        return match.group(1) if target is not None and target.title.startswith("The ") else match.group(0)
 
     def _wikilink(self, match: re.Match, page: Entity) -> str:
         target = self.index[match.group(1).strip()]
@@ -88,32 +100,60 @@ class PageWriter:
 
     # --- page parts ---------------------------------------------------------------
 
-    def header(self, page: Entity) -> str:
-        rows = [("Type", SINGULAR_LABELS[page.type])]
-        when = entity_date(page)
+    def header(self, page: Entity, cited: int = 0) -> str:
+        """The facts of the page in a short list: no row for the type (the breadcrumbs name it), none for
+        what the tags or the link lists below already show; on a document, what the page stands on."""
+        rows = []
         shown = _HeaderDisplay(page.md_path, self.index)
         for spec in fields_for(page.type):
             value = page.get(spec.name)
+            if spec.name in HOLDERS and not value:
+                value = self._held_as_file(page)
             if not spec.header or value in (None, "", []):
                 continue
             if page.type == "event" and spec.name in EVENT_DATES:
                 continue  # an event's date or span is shown once, below
-            rows.append((spec.label, spec.form.header(value, shown)))
+            rows.append((spec.label, spec.form.header(value, shown, spec)))
+            if spec.name == DATE and field(page.type, TEXT_SEEN_IN):
+                rows.append(("Stands on", self._stands_on(page, cited)))
+        when = entity_date(page)
         if page.type == "event" and when:
-            rows.insert(1, ("Date", esc(when)))
+            rows.insert(0, ("Date", esc(when)))
         body = "\n\n".join(f"{label}\n:   {value}" for label, value in rows)
         return f'<div class="entity-meta" markdown>\n\n{body}\n\n</div>\n\n'
+
+    def _held_as_file(self, page: Entity) -> str | None:
+        """A document without a holder of its own is held where its archival file is, if that is known."""
+        file = self.index.get(page.get(FILE) or "")
+        return next((file.get(h) for h in HOLDERS if file is not None and file.get(h)), None)
+
+    def _stands_on(self, page: Entity, cited: int) -> str:
+        """Whether the page rests on the document's own text or only on what sources say of it."""
+        texts = [link(page.md_path, self.index[i]) for i in page.get(TEXT_SEEN_IN) or []]
+        if texts:
+            return "Its own text, as published in " + _joined(texts)
+        return "Original not seen: " + (f"the page rests on {cited} cited source{'s' * (cited != 1)}" if cited else "no source cited")
 
     def discrepancies(self, page: Entity, notes: list[str]) -> str:
         items = [item for spec in fields_for(page.type) if isinstance(spec.form, Discrepancies) for item in page.get(spec.name) or []]
         if not items:
             return ""
-        out = ["## Discrepancies in the source article\n"]
+        out = ["## Discrepancies in the source article\n", self._articles(page, items)]
         for item in items:
             out.append(f'!!! discrepancy "{esc(item[Discrepancies.TOPIC]).replace(chr(34), "&quot;")}"\n')
             for key, label in Discrepancies.SAID:
                 out.append(f"    **{label}:** {self._prose(item[key], page, notes)}\n")
         return "\n".join(out) + "\n"
+
+    def _articles(self, page: Entity, items: list[dict]) -> str:
+        """The article (or its versions) the discrepancies are about: the sources their claims cite."""
+        names = {}  # source id -> its name, in the order the claims first cite them
+        for item in items:
+            for citation in markup.citations_in(item[Discrepancies.ARTICLE], 0)[0]:
+                for source in (self.index[i.source] for i in citation.items if i.source not in names):
+                    where = _published_in(source)
+                    names[source.id] = link(page.md_path, source) + (f" ({where})" if where else "")
+        return f"Errors of {_joined(list(names.values()))}, each set against what other sources say.\n" if names else ""
 
     def related(self, page: Entity) -> str:
         groups: dict[str, list[str]] = {}
@@ -167,6 +207,7 @@ class PageWriter:
         for _, text, is_code in markup.body_lines(page.body, page.body_line):
             body_lines.append(text if is_code else self._prose(text, page, notes))
         body = "\n".join(body_lines).strip("\n")
+        discrepancies = self.discrepancies(page, notes)
         meta = {"title": page.title, "archive_id": page.id, "archive_type": page.type}
         # The authored file (docs/<folder>/<id>.md): the template's edit link points here, not at the
         # generated page MkDocs renders.
@@ -177,17 +218,39 @@ class PageWriter:
             meta["tags"] = list(page.get(TAGS))
         meta.update(extra_meta or {})
         parts = [
-            front_matter(meta),
             f"# {esc(page.title)}\n\n",
-            self.header(page),
+            self.header(page, len(self._cited_sources(page))),
             after_header,
             body + "\n\n",
-            self.discrepancies(page, notes),
-            self.inverse(page),
-            self.related(page),
-            self.referenced_by(page),
-            self.cited_by(page),
+            discrepancies,
         ]
         if notes:
-            parts.append("\n".join(f"[^{n}]: {text}" for n, text in enumerate(notes, 1)) + "\n")
-        return "".join(parts).rstrip("\n") + "\n"
+            parts.append("## Notes\n\n" + "\n".join(f"[^{n}]: {text}" for n, text in enumerate(notes, 1)) + f"\n\n{NOTES_MARKER}\n\n")
+        parts += [self.inverse(page), self.related(page), self.referenced_by(page), self.cited_by(page)]
+        return front_matter(meta) + mark_languages("".join(parts), page.get(LANGUAGE)).rstrip("\n") + "\n"
+
+    @staticmethod
+    def _cited_sources(page: Entity) -> set[str]:
+        return {
+            item.source
+            for line, text in prose_texts(page)
+            for citation in markup.citations_in(text, line)[0]
+            for item in citation.items
+        }
+
+
+def _published_in(source: Entity) -> str:
+    return esc(source.get("container_title") or source.get("publisher") or "")
+
+
+def _publication(source: Entity) -> str:
+    """", where it was published, when": what a note adds to a source's title."""
+    bits = [_published_in(source)]
+    if source.get("issued"):
+        bits.append(dates.parse(source.get("issued")).human())
+    return "".join(f", {b}" for b in bits if b)
+
+
+def _joined(items: list[str]) -> str:
+    """A, B and C."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -10,11 +10,11 @@ from markdown.extensions.toc import slugify
 from archive.citation import csl
 from archive.content import dates
 from archive.content.model import (
-    END, ENTITY_TYPES, FOLDERS, NUMBER, ORDER, ORIGINAL_NAMES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, types_where,
+    END, ENTITY_TYPES, FOLDERS, LANGUAGE, NUMBER, ORDER, ORIGINAL_NAMES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, types_where,
 )
 from archive.content.read import Entity
 from archive.pages import wholerecord
-from archive.pages.markdown import entity_date, esc, first_date, front_matter, link, rel, sort_key
+from archive.pages.markdown import entity_date, esc, first_date, front_matter, link, mark_languages, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
 
@@ -67,8 +67,9 @@ def type_index(type_name: str, entities: list[Entity]) -> tuple[str, str]:
     path = f"{kind.folder}/index.md"
     rows = ["| " + " | ".join(h for h, _ in kind.index_columns) + " |", "|" + "---|" * len(kind.index_columns)]
     for e in ordered(type_name, entities):
-        rows.append("| " + " | ".join(_index_cell(path, e, c) for _, c in kind.index_columns) + " |")
-    intro = f"{len(entities)} {kind.plural.lower()} in the archive."
+        row = "| " + " | ".join(_index_cell(path, e, c) for _, c in kind.index_columns) + " |"
+        rows.append(mark_languages(row, e.get(LANGUAGE)))
+    intro = f"{len(entities)} {kind.plural.lower()} in the archive." + (f" {esc(kind.index_note)}" if kind.index_note else "")
     body = front_matter({"title": kind.plural, "generated": True}) + f"# {kind.plural}\n\n{intro}\n\n" + "\n".join(rows) + "\n"
     return path, body
 
@@ -101,6 +102,7 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
         front_matter({"title": "Timeline", "generated": True}),
         "# Timeline\n\n",
         f"{len(items)} dated documents and events in date order. Each entry links to its page.\n\n",
+        _timeline_legend(),
     ]
     for year, group in groupby(items, key=lambda e: dates.parse(first_date(e)).year):
         entries = []
@@ -108,14 +110,20 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
             entries.append(
                 {
                     # attr_list gives the link an id, so every entry can be deep-linked as #<id>.
-                    "title": f"{link(path, entity)}{{#{entity.id}}}",
-                    "sub_title": f"{entity_date(entity)} · {SINGULAR_LABELS[entity.type]}",
-                    "content": esc(entity.get(SUMMARY, "")),
-                    "key": entity.type,
+                    "title": mark_languages(link(path, entity), entity.get(LANGUAGE)) + f"{{#{entity.id}}}",
+                    "sub_title": mark_languages(f"{entity_date(entity)} · {SINGULAR_LABELS[entity.type]}"),
+                    "content": mark_languages(esc(entity.get(SUMMARY, "")), entity.get(LANGUAGE)),
+                    "key": entity.type,  # the dot's class: its colour, which the legend names
                 }
             )
         out.append(f"## {year}\n\n::timeline::\n{json.dumps(entries, ensure_ascii=False, indent=1)}\n::/timeline::\n\n")
     return path, "".join(out)
+
+
+def _timeline_legend() -> str:
+    """What the colours of the dots mean: one swatch per type on the timeline (archive.css colours them)."""
+    keys = "".join(f'<li><span class="timeline-key {t}"></span>{esc(PLURAL_LABELS[t])}</li>' for t in TIMELINE_TYPES)
+    return f'<ul class="timeline-legend" aria-label="Key to the colours of the timeline">{keys}</ul>\n\n'
 
 
 HOME_DOCUMENTS = 50  # the home page lists the documents up to this many

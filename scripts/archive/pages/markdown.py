@@ -11,6 +11,7 @@ from functools import lru_cache
 import yaml
 
 from archive.content import dates
+from archive.content.kinds import writes_cjk
 from archive.content.model import DATE, END, START
 from archive.content.read import Entity
 
@@ -69,3 +70,33 @@ def front_matter(values: dict) -> str:
 
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+# --- Text in Chinese characters, marked with its language (WCAG 3.1.2) -------------------------
+# A run starts and ends with a CJK character (ideographs, kana, CJK punctuation and brackets, full-width
+# forms) and may hold digits, Latin letters and the punctuation of Japanese dates and file numbers.
+_CJK = "\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+# Left alone: code spans, link targets, HTML tags and attribute lists, where a tag would break them.
+_LANG_RUN = re.compile(rf"(`+).*?\1|\]\([^)]*\)|<[^>]*>|\{{[^}}]*\}}|([{_CJK}](?:[{_CJK}0-9A-Za-z()~\-・]*[{_CJK}])?)")
+CJK_DEFAULT = "ja"  # text in Chinese characters on a page of no CJK language: the record's are from Japanese sources
+
+
+def mark_languages(text: str, language: str | None = None) -> str:
+    """Markdown with every run of Chinese characters in a <span lang>: Japanese where it has kana, else
+    the page's language if that is written in them (a Chinese source's headline), else Japanese."""
+    if text.isascii():
+        return text
+    han = language if writes_cjk(language) else CJK_DEFAULT
+    out, pos = [], 0
+    for match in _LANG_RUN.finditer(text):
+        if match.group(2) is None:
+            continue
+        start, end = match.span(2)
+        run = match.group(2)
+        if run.count("(") > run.count(")") and text.startswith(")", end):
+            end, run = end + 1, run + ")"  # a title ending in its own bracket: "(主として西側向け)"
+        out += [text[pos:start], f'<span lang="{"ja" if _KANA.search(run) else han}">{run}</span>']
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
