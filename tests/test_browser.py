@@ -393,3 +393,117 @@ def test_an_old_url_redirects_with_its_fragment(browser, tmp_path):
     finally:
         context.close()
         server.stop()
+
+
+# --- Reading a page (issue #18) ---------------------------------------------------------------
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def test_a_document_begins_on_a_laptops_first_screen(browser, served_record):
+    """On every document of the real record, the first paragraph of the text shows, whole first line
+    included, without scrolling on a 1366×768 laptop screen: the header above it is compact."""
+    context = new_context(browser, viewport=LAPTOP)
+    try:
+        visit = watch(context.new_page(), served_record.url)
+        for document in load(ROOT / "docs").of_type("document"):
+            visit.goto(f"documents/{document.id}/")
+            first = visit.page.evaluate("""() => {
+                let el = document.querySelector("article .entity-meta").nextElementSibling;
+                while (el && el.tagName !== "P") el = el.nextElementSibling;
+                const box = el.getBoundingClientRect();
+                return {top: box.top, line: parseFloat(getComputedStyle(el).lineHeight)};
+            }""")
+            assert first["top"] + first["line"] <= LAPTOP["height"], f"{document.id}: the text begins at {first['top']:.0f}px"
+        assert visit.errors == []
+    finally:
+        context.close()
+
+
+def _fontconfig_families(pattern: str) -> set[str]:
+    import subprocess
+
+    listed = subprocess.run(["fc-list", pattern, "family"], capture_output=True, text=True, check=True).stdout
+    return {name.strip() for line in listed.splitlines() for name in line.split(",")}
+
+
+def test_japanese_text_is_set_in_a_japanese_font_of_the_system(visit):
+    """Text marked lang="ja" is set in a Japanese font its stack names first (not the Latin text's font,
+    not a fallback the browser had to find): the font Chromium actually uses for it is named in the
+    stack, and fontconfig says it covers Japanese. No font is downloaded (the page's requests are local)."""
+    visit.goto(PAGE_TYPES["document"])
+    page = visit.page
+    span = page.locator("article .entity-meta [lang=ja]").first
+    expect(span).to_be_visible()
+    stack = [f.strip().strip('"') for f in span.evaluate("el => getComputedStyle(el).fontFamily").split(",")]
+    latin = [f.strip().strip('"') for f in page.evaluate("() => getComputedStyle(document.querySelector('article p')).fontFamily").split(",")]
+    assert stack[0] not in latin
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article .entity-meta [lang=ja]"})["nodeId"]
+    used = [f["familyName"] for f in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]]
+    japanese = _fontconfig_families(":lang=ja")
+    assert used and all(f in japanese for f in used), used
+    assert all(f in stack for f in used), f"{used} is a fallback, not in the stack {stack}"
+    assert not any(u.endswith((".woff", ".woff2", ".ttf", ".otf")) for u in visit.requests)
+    assert visit.outside == []
+
+
+def test_the_site_name_is_whole_on_a_phone(phone_visit, served):
+    """The header names the site in full on a 375 px phone: on two lines if need be, never cut off."""
+    from archive.citation import versions
+
+    name = versions.read_identity(ROOT / "CITATION.cff").name
+    phone_visit.goto("")
+    title = phone_visit.page.locator(".md-header__topic").first.locator(".md-ellipsis")
+    expect(title).to_have_text(name)
+    shown = title.evaluate("""el => { const s = getComputedStyle(el), box = el.getBoundingClientRect(),
+        header = document.querySelector(".md-header").getBoundingClientRect();
+        return {cut: el.scrollWidth > el.clientWidth || el.scrollHeight > el.clientHeight + 1,
+                ellipsis: s.textOverflow === "ellipsis" && s.overflow !== "visible",
+                inside: box.top >= header.top && box.bottom <= header.bottom && box.right <= header.right}; }""")
+    assert shown == {"cut": False, "ellipsis": False, "inside": True}
+
+
+def _rgb(css: str) -> tuple[float, ...]:
+    return tuple(float(c) for c in re.findall(r"[\d.]+", css)[:3])
+
+
+def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    def luminance(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_timeline_colours_have_a_legend_and_stand_out_in_both_schemes(visit, scheme):
+    """Each type on the timeline has its colour, named in a legend above it; every dot has at least 3:1
+    contrast with the page (WCAG 1.4.11), in the dark (slate) scheme as in the light."""
+    from archive.content.model import PLURAL_LABELS
+    from archive.pages.indexes import TIMELINE_TYPES
+
+    visit.goto("timeline/")
+    page = visit.page
+    if scheme == "slate":
+        page.locator(PALETTE_TOGGLE).first.click()
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", scheme)
+    background = _rgb(page.evaluate("() => getComputedStyle(document.body).backgroundColor"))
+    legend = page.get_by_role("list", name="Key to the colours of the timeline")
+    expect(legend).to_be_visible()
+    colours = set()
+    for type_name in TIMELINE_TYPES:
+        key = legend.get_by_role("listitem").filter(has_text=PLURAL_LABELS[type_name])
+        expect(key).to_have_count(1)
+        swatch = key.locator(".timeline-key").evaluate("el => getComputedStyle(el).backgroundColor")
+        dots = page.locator(f".nt-timeline-dot.{type_name}")
+        assert dots.count() > 0
+        assert set(dots.evaluate_all("els => els.map(e => getComputedStyle(e).backgroundColor)")) == {swatch}
+        assert _contrast(_rgb(swatch), background) >= 3, f"{scheme}: {type_name} dots {swatch} on {background}"
+        colours.add(swatch)
+    assert len(colours) == len(TIMELINE_TYPES)

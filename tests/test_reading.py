@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -225,3 +226,162 @@ def test_footer_licences_are_links_a_reader_can_open(fixture_site):
     assert links["Code licence: MIT (external site)"] == "https://opensource.org/license/mit"
     assert links["Content licence: CC BY 4.0 (external site)"] == "https://creativecommons.org/licenses/by/4.0/"
     assert "LICENSE" not in footer.get_text()
+
+
+# --- Reading an entity page (issue #18): the header, notes, discrepancies, languages ---------------
+
+def _header(soup) -> dict[str, object]:
+    """The header rows of an entity page: label -> its <dd>."""
+    return {dt.get_text(strip=True): dt.find_next_sibling("dd") for dt in soup.select("article .entity-meta dt")}
+
+
+def _note_sources(soup) -> set[str]:
+    """The sources the page's notes cite, by the id in their link."""
+    return {a["href"].rstrip("/").split("/")[-1] for a in soup.select(".footnote li a[href*='sources/']")}
+
+
+def test_a_document_header_says_what_it_stands_on_and_where_it_is_held(fixture_site):
+    corpus = fixture_site.result.corpus
+    by_id = corpus.by_id()
+    for document in corpus.of_type("document"):
+        soup = fixture_site.html(document.url_path)
+        rows = _header(soup)
+        assert not document.get("text_seen_in")  # the fixture's documents are known only from reports
+        stands = rows["Stands on"].get_text(" ", strip=True)
+        cited = len(_note_sources(soup))
+        assert stands.startswith("Original not seen") and f" {cited} cited source" in stands, stands
+        # Held where its archival file is, when the file's holder is known and the document names none.
+        file = by_id.get(document.get("file") or "")
+        holder = document.get("archive_holder") or (file.get("holder") if file else None)
+        if holder:
+            assert rows["Held by"].find("a")["href"].rstrip("/").endswith(f"organizations/{holder}"), document.id
+        else:
+            assert "Held by" not in rows
+    assert any("Held by" in _header(fixture_site.html(d.url_path)) for d in corpus.of_type("document"))
+
+
+def test_a_document_with_its_text_published_stands_on_that_text(real_site):
+    corpus = real_site.result.corpus
+    with_text = [d for d in corpus.of_type("document") if d.get("text_seen_in")]
+    assert with_text
+    for document in corpus.of_type("document"):
+        stands = _header(real_site.html(document.url_path))["Stands on"]
+        if document in with_text:
+            linked = {a["href"].rstrip("/").split("/")[-1] for a in stands.find_all("a")}
+            assert linked == set(document.get("text_seen_in")) and "not seen" not in stands.get_text()
+        else:
+            assert stands.get_text().startswith("Original not seen"), document.id
+
+
+def test_headers_have_no_row_that_says_nothing_and_show_values_as_words(fixture_site):
+    """No "Type: Document" (the breadcrumbs say it), no topics (the chips above the title say them); a
+    language by its name and an enumerated value by its label, as the model (languages.csv, fields.csv) gives them."""
+    from archive.content.model import SINGULAR_LABELS, field
+
+    headers = {entity.id: _header(fixture_site.html(entity.url_path)) for entity in fixture_site.result.corpus.entities}
+    for entity in fixture_site.result.corpus.entities:
+        rows = headers[entity.id]
+        assert "Type" not in rows and "Topics" not in rows, entity.id
+        assert SINGULAR_LABELS[entity.type] not in {dd.get_text(strip=True) for dd in rows.values()}, entity.id
+    from archive.content.kinds import LANGUAGES
+
+    labelled = 0
+    for entity in fixture_site.result.corpus.entities:
+        rows = headers[entity.id]
+        for name in ("language", "csl_type", "seen"):
+            spec, value = field(entity.type, name), entity.get(name)
+            if spec is None or value is None:
+                continue
+            shown = rows[spec.label].get_text(strip=True)
+            expected = LANGUAGES[value][0] if spec.kind == "lang" else dict(spec.labels)[value]
+            assert shown == expected != value, (entity.id, name, shown)
+            labelled += 1
+    assert labelled >= 4
+
+
+def test_notes_sit_after_the_text_and_before_the_link_lists(fixture_site):
+    soup = fixture_site.html("documents/doc-memo/")
+    article = soup.select_one("article")
+    order = [el for el in article.find_all(["h2", "div"]) if el.name == "h2" or "footnote" in (el.get("class") or [])]
+    names = [el.get("id") or "notes-list" for el in order]
+    notes = names.index("notes-list")
+    assert names.index("discrepancies-in-the-source-article") < notes < names.index("related")
+    assert "referenced-by" not in names or notes < names.index("referenced-by")
+
+
+def test_the_discrepancy_section_names_the_article_it_discusses(fixture_site):
+    """The article is what the claims cite (a claim says what the article says, with its locator)."""
+    from archive.content import markup
+
+    for entity in fixture_site.result.corpus.entities:
+        items = entity.get("discrepancies") or []
+        if not items:
+            continue
+        claimed = {i.source for d in items for c in markup.citations_in(d["claim"], 0)[0] for i in c.items}
+        heading = fixture_site.html(entity.url_path).find(id="discrepancies-in-the-source-article")
+        intro = heading.find_next_sibling("p")
+        assert {a["href"].rstrip("/").split("/")[-1] for a in intro.find_all("a")} == claimed, entity.id
+
+
+def test_the_documents_index_explains_supplied_titles_and_shows_original_titles(real_site):
+    from archive.content.model import ENTITY_TYPES
+
+    soup = real_site.html("documents/")
+    intro = soup.select_one("article h1").find_next_sibling("p").get_text()
+    assert ENTITY_TYPES["document"].index_note in intro and "[" in intro
+    headings = [th.get_text(strip=True) for th in soup.select("article table th")]
+    column = headings.index("Original title")
+    rows = {tr.find("a")["href"].strip("/"): tr.find_all("td") for tr in soup.select("article table tbody tr")}
+    documents = real_site.result.corpus.of_type("document")
+    assert any(d.title.startswith("[") for d in documents) and any(d.get("title_original") for d in documents)
+    for document in documents:
+        cell = rows[document.id][column]
+        assert cell.get_text(strip=True) == (document.get("title_original") or ""), document.id
+        if document.get("title_original"):
+            assert cell.find(attrs={"lang": True})["lang"] == "ja"
+
+
+_KANA = re.compile("[\u3040-\u30ff]")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _language_of(node) -> str | None:
+    return next((el.get("lang") for el in node.parents if el.get("lang")), None)
+
+
+def test_japanese_text_is_marked_japanese(real_site):
+    """Every text in kana on an entity page, an index or the timeline is inside lang="ja"; text in Chinese
+    characters alone inside ja or zh (a Chinese source's headline is zh), never the page's English. The cite
+    box and the bibliography are left out: the citation step writes them."""
+    from archive.content.model import FOLDERS
+    from archive.pages.indexes import BIBLIOGRAPHY
+
+    folders = set(FOLDERS.values())
+    bibliography = real_site.site / BIBLIOGRAPHY.replace(".md", ".html")
+    checked = 0
+    for path in _pages(real_site.site):
+        parts = path.relative_to(real_site.site).parts
+        if path == bibliography or (parts[0] not in folders and parts[0] not in ("timeline", "changelog") and len(parts) > 1):
+            continue
+        article = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml").find("article")
+        for box in article.select(".cite-box") if article else []:
+            box.decompose()
+        for text in article.find_all(string=_CJK) if article else []:
+            lang = _language_of(text)
+            assert lang == "ja" if _KANA.search(text) else lang in ("ja", "zh"), f"{path}: {text[:40]!r} in lang={lang}"
+            checked += 1
+    assert checked > 1000
+    # A Chinese source's own headline is marked Chinese, not Japanese.
+    chinese = [s for s in real_site.result.corpus.of_type("source") if s.get("language") == "zh" and s.get("title_original")]
+    assert chinese
+    for source in chinese:
+        row = _header(real_site.html(source.url_path))["Original title"]
+        assert row.find(attrs={"lang": True})["lang"] == "zh", source.id
+
+
+def test_a_name_that_begins_with_the_is_not_given_a_second_article(real_site):
+    """"the [[asahi-shimbun]]" links "The Asahi Shimbun", not "the The Asahi Shimbun"."""
+    doubled = re.compile(r"\bthe\s+The\b")
+    assert any(e.title.startswith("The ") for e in real_site.result.corpus.entities)
+    offending = [p for p in _pages(real_site.site) if doubled.search(BeautifulSoup(p.read_text(encoding="utf-8"), "lxml").get_text(" "))]
+    assert offending == []

@@ -98,9 +98,9 @@ def load(docs: Path, corpus: Corpus) -> tuple[Changelog, list[ContentError]]:
 
 
 def page(log: Changelog, index: dict) -> str:
-    from archive.pages.markdown import esc, front_matter, link  # here, not above: `make check` reads the log but renders nothing
+    from archive.pages.markdown import esc, front_matter, link, mark_languages  # here, not above: `make check` reads the log but renders nothing
 
-    out = [front_matter({"title": TITLE, "generated": True}), f"# {TITLE}\n\n"]
+    out = [f"# {TITLE}\n\n"]
     if log.intro:
         out.append(log.intro + "\n\n")
     if not log.entries:
@@ -114,7 +114,7 @@ def page(log: Changelog, index: dict) -> str:
             + (f" Pages: {pages}." if pages else "")
             + "\n"
         )
-    return "".join(out)
+    return front_matter({"title": TITLE, "generated": True}) + mark_languages("".join(out))
 
 
 def by_page(log: Changelog) -> dict[str, list[Entry]]:
