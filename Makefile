@@ -23,9 +23,10 @@ $(CFF_STAMP): requirements-cff.txt
 	$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.txt
 	touch $(CFF_STAMP)
 
-## make serve: live preview on http://127.0.0.1:8000 that follows edits in docs/
+## make serve: live preview on http://127.0.0.1:8000 (PORT=8001: another port) that follows edits in docs/
+PORT ?= 8000
 serve: $(STAMP)
-	$(PY) scripts/build.py serve
+	$(PY) scripts/build.py serve --addr 127.0.0.1:$(PORT)
 
 ## make check: validate every page without rendering; errors as path:line: message
 check: $(STAMP)

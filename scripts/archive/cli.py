@@ -25,13 +25,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["check", "generate", "site", "serve", "urls", "version", "deploy"])
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="authored pages (default: docs/)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "docs", help="generated Markdown tree")
-    parser.add_argument("--site", type=Path, default=ROOT / "site", help="rendered site (default: site/)")
+    parser.add_argument("--site", type=Path, help="rendered site (default: site/; serve: a temporary folder)")
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     parser.add_argument("--serial", action="store_true", help="run every step in order, in this process (the reference path)")
     parser.add_argument("--remote", default="origin", help="deploy: the git remote holding gh-pages (default: origin)")
     parser.add_argument("--push", action="store_true", help="deploy: push gh-pages to the remote")
     args = parser.parse_args(argv)
+    site_given = args.site.resolve() if args.site else None
+    args.site = args.site or ROOT / "site"
     # MkDocs resolves docs_dir against mkdocs.yml's folder, not the working directory.
     for name in ("docs", "out", "site", "config"):
         setattr(args, name, getattr(args, name).resolve())
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     build = Build.from_config(args.config, docs=args.docs, out=args.out,
                               runner=Serial() if args.serial else Parallel(), serving=args.command == "serve")
     if args.command == "serve":
-        return serve(build, args.config, args.addr)
+        return serve(build, args.config, args.addr, site_given)
     try:
         result = build.generate()
     except ContentErrors as exc:
@@ -95,18 +97,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def serve(build, config: Path, addr: str) -> int:
-    """MkDocs's live server on the generated tree; the build regenerates it before every rebuild."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def serve(build, config: Path, addr: str, site: Path | None) -> int:
+    """The live preview (archive/site/preview.py) on `addr`, following edits under docs/."""
+    import tempfile
 
-    from archive.site import publish
+    from archive.site.preview import Preview, server
 
+    host, _, port = addr.rpartition(":")
+    if not port.isdigit():
+        print(f"--addr {addr}: expected host:port, e.g. 127.0.0.1:8001", file=sys.stderr)
+        return 2
+    site = site or Path(tempfile.mkdtemp(prefix="archive-preview-"))
     build.out.mkdir(parents=True, exist_ok=True)  # MkDocs requires its docs_dir to exist; the build fills it
-    # MkDocs loads the same hooks module again when it serves: the build stays attached.
-    _, adapter = publish.load(config, docs_dir=str(build.out))
-    adapter.attach(build)
+    preview = Preview(build, config, site)
     try:
-        mkdocs_serve(str(config), livereload=True, watch=[str(build.docs)], docs_dir=str(build.out), dev_addr=addr)
+        live = server(preview, host or "127.0.0.1", int(port))
+    except OSError as exc:
+        print(f"cannot serve on {addr}: {exc.strerror} (another `make serve`? try `make serve PORT=8001`)", file=sys.stderr)
+        return 1
+    preview.update()  # the first build; its errors are shown like any other round's
+    live.watch(str(build.docs))
+    live.watch(str(config))
+    print(f"Serving the live preview on {live.url} (the site in {site}); edits under {build.docs} are followed. "
+          "Ctrl+C stops.", file=sys.stderr, flush=True)
+    try:
+        live.serve()
     except KeyboardInterrupt:
         pass
+    finally:
+        live.shutdown()
+        build.settle_search(stop=True)
     return 0

@@ -41,15 +41,17 @@ def _corrections(entries: list[changelog.Entry]) -> str:
     return f'<div class="cite-corrections"><p>Recorded changes to this page:</p><ul>{items}</ul></div>\n'
 
 
-def page_records(corpus: Corpus, release: Release, revised: dict[str, str]) -> PageRecords:
-    """Every page's cite box, head metadata, revision date and citation records (`revised`: id -> ISO date)."""
+def page_records(corpus: Corpus, release: Release, revised: dict[str, str], only=None) -> PageRecords:
+    """Every page's cite box, head metadata, revision date and citation records (`revised`: id -> ISO
+    date); `only`: those of these entities alone (the live preview's pages whose inputs changed)."""
     out = PageRecords()
+    entities = corpus.entities if only is None else only
     log = corpus.changelog
     corrections = changelog.by_page(log)
-    items = {e.id: formats.page_item(e, release, revised[e.id]) for e in corpus.entities}
+    items = {e.id: formats.page_item(e, release, revised[e.id]) for e in entities}
     styled = formats.formatted(list(items.values()))  # one citeproc run per style for every page
     heads = HeadWriter(corpus.by_id(), release)
-    for entity in corpus.entities:
+    for entity in entities:
         item = items[entity.id]
         records = formats.records(item)
         links = {"changelog": posixpath.relpath(changelog.PAGE[: -len(".md")], entity.url_path) + "/"}

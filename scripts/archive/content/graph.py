@@ -39,6 +39,15 @@ class Graph:
     cited_by: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     # target id -> heading (the field's `inverse` in fields.csv) -> ids pointing at it through that field
     inverse: dict[str, dict[str, list[str]]] = field(default_factory=lambda: defaultdict(dict))
+    # id -> every id its page points at: relations, links and citations
+    points_to: dict[str, set[str]] = field(default_factory=dict)
+
+    def neighbours(self, ident: str) -> list[str]:
+        """Every id a page points at or is pointed at from, sorted: all a page's generated view of the
+        others can show (titles, dates, backlinks), so the live preview redoes a page when one changes."""
+        near = self.points_to.get(ident, set()) | self.referenced_by.get(ident, set()) | set(self.cited_by.get(ident, ()))
+        near.discard(ident)
+        return sorted(near)
 
 
 def build(corpus: Corpus) -> Graph:
@@ -57,6 +66,7 @@ def build(corpus: Corpus) -> Graph:
         for target in {t for _, t in graph.related[entity.id]} | set(links):
             if target != entity.id:
                 graph.referenced_by[target].add(entity.id)
+        graph.points_to[entity.id] = {t for _, t in graph.related[entity.id]} | set(links) | set(cites)
         for source in cites:
             graph.cited_by[source][entity.id] = graph.cited_by[source].get(entity.id, 0) + 1
     return graph

@@ -124,15 +124,30 @@ def content_files(docs: Path) -> list[Path]:
     return files
 
 
-def load(docs: Path, base: Path | None = None) -> Corpus:
-    """Load every entity page under `docs`. Paths in messages are relative to `base` (default: docs' parent)."""
+def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Corpus:
+    """Load every entity page under `docs`. Paths in messages are relative to `base` (default: docs' parent).
+
+    `cache`, kept by the caller from one load to the next (the live preview), makes a file whose size
+    and modification time are unchanged give the same Entity object again instead of being parsed."""
     base = base or docs.parent
     corpus = Corpus(docs)
     for path in content_files(docs):
-        entity, errors = load_file(path, base)
+        entity, errors = _load_cached(path, base, cache) if cache is not None else load_file(path, base)
         corpus.errors.extend(errors)
         if entity is None:
             corpus.unreadable.add(path.stem)
         else:
             corpus.entities.append(entity)
+    if cache is not None:  # forget deleted files
+        for gone in set(cache) - set(map(str, content_files(docs))):
+            del cache[gone]
     return corpus
+
+
+def _load_cached(path: Path, base: Path, cache: dict) -> tuple[Entity | None, list[ContentError]]:
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    kept = cache.get(str(path))
+    if kept is None or kept[0] != signature:
+        kept = cache[str(path)] = (signature, *load_file(path, base))
+    return kept[1], kept[2]

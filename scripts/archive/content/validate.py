@@ -22,9 +22,10 @@ CITED_PARAGRAPH_TYPES = types_where(lambda t: t.citations != "none")
 MUST_CITE_TYPES = types_where(lambda t: t.citations == "required")
 
 
-def check(docs: Path) -> tuple[Corpus, list[ContentError]]:
-    """`make check`: load and validate every page, the changelog and the manifest of published URLs."""
-    corpus = load(docs)
+def check(docs: Path, cache: dict | None = None) -> tuple[Corpus, list[ContentError]]:
+    """`make check`: load and validate every page, the changelog and the manifest of published URLs
+    (`cache`: read.load's, kept between checks by the live preview)."""
+    corpus = load(docs, cache=cache)
     errors = validate(corpus)
     corpus.changelog, log_errors = changelog.load(docs, corpus)
     errors += log_errors + urls.check(corpus, docs)

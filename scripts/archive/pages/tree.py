@@ -4,6 +4,13 @@ Authored files are only read. Output goes to a generated folder (build/docs by d
 deterministic, and is written only where bytes changed, so `mkdocs serve` does not loop. What the
 pages need from the build but MkDocs should not parse (cite boxes, head metadata, citation records,
 the order of the whole-record page) comes back in memory with the tree (Generated).
+
+The live preview generates again after every edit with a Memo: each generated page (and each page's
+citation records) is kept with the objects it was computed from, and computed again only when one
+of them is not the same. Those inputs come from the graph (a page and every page it points at or is
+pointed at from) and from what each listing is given (the pages of its types), never from a list of
+which page shows what; unchanged authored files keep their objects between reads (read.load's cache).
+Whatever is computed, what reaches MkDocs is only what changed byte for byte (Generated.written).
 """
 
 from __future__ import annotations
@@ -13,10 +20,10 @@ from pathlib import Path
 
 from archive.citation import records, versions
 from archive.citation.versions import Release
-from archive.content import graph, urls
+from archive.content import changelog, graph, urls
 from archive.content.errors import ContentErrors
-from archive.content.model import ENTITY_TYPES, PLURAL_LABELS, TYPES
-from archive.content.read import Corpus
+from archive.content.model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, TYPES
+from archive.content.read import Corpus, Entity
 from archive.content.validate import check
 from archive.pages import feed, indexes, topics, wholerecord
 from archive.pages.entity import PageWriter
@@ -35,29 +42,83 @@ class Generated:
     reading_order: list[tuple[str, list[str]]]  # the whole-record page: (section title, [page paths])
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # the whole tree as written
 
     @property
     def page_records(self) -> records.PageRecords:
         return self.records.result()
 
 
-def render_pages(corpus: Corpus, release: Release, runner=None) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
+def compute(key, inputs, fn, *args):
+    """The plain path's Memo: every result computed now."""
+    return fn(*args)
+
+
+class Memo:
+    """Results kept from one generation to the next, each with the inputs it was computed from."""
+
+    def __init__(self):
+        self._kept: dict = {}  # key -> (inputs, result)
+        self._used: set = set()
+        self.computed = 0  # results computed (not reused) since the last prune(), for the preview's log
+
+    def _fresh(self, key, inputs) -> bool:
+        kept = self._kept.get(key)
+        # Identity first (an unchanged file's Entity is the same object), then equality (a file saved
+        # again unchanged, a revision date recomputed).
+        return kept is not None and len(kept[0]) == len(inputs) and all(a is b or a == b for a, b in zip(kept[0], inputs))
+
+    def __call__(self, key, inputs, fn, *args):
+        """fn(*args), or the result kept for `key` if `inputs` are the same objects (or equal) as then."""
+        self._used.add(key)
+        if not self._fresh(key, inputs):
+            self._kept[key] = (tuple(inputs), fn(*args))
+            self.computed += 1
+        return self._kept[key][1]
+
+    def batch(self, inputs: dict, fn) -> dict:
+        """{key: result} for every key of `inputs`, fn(stale keys) -> {key: result} computing the others at once."""
+        stale = [key for key, given in inputs.items() if not self._fresh(key, given)]
+        fresh = fn(stale) if stale else {}
+        for key in stale:
+            self._kept[key] = (tuple(inputs[key]), fresh[key])
+        self.computed += len(stale)
+        self._used.update(inputs)
+        return {key: self._kept[key][1] for key in inputs}
+
+    def prune(self) -> None:
+        """Forget results not asked for since the last prune (deleted pages), releasing their inputs."""
+        self._kept = {key: kept for key, kept in self._kept.items() if key in self._used}
+        self._used, self.computed = set(), 0
+
+
+def _near(index: dict[str, Entity], links: graph.Graph, entity: Entity) -> list[Entity]:
+    """A page and every page its generated views can show (graph.Graph.neighbours)."""
+    return [entity, *(index[i] for i in links.neighbours(entity.id) if i in index)]
+
+
+def render_pages(corpus: Corpus, release: Release, runner=None, memo=compute, links: graph.Graph | None = None,
+                 ) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
     """(relative path -> Markdown for every generated page, reading order), for a valid corpus."""
     runner = runner or Serial()
     by_type = {t: corpus.of_type(t) for t in TYPES}
-    bibliography = runner.beside(indexes.bibliography, by_type["source"])  # citeproc, on another CPU
-    writer = PageWriter(corpus.by_id(), graph.build(corpus))
-    pages = {entity.md_path: writer.page(entity) for entity in corpus.entities}
+    # citeproc, on another CPU
+    bibliography = runner.beside(memo, "bibliography", by_type["source"], indexes.bibliography, by_type["source"])
+    index, links = corpus.by_id(), links or graph.build(corpus)
+    writer = PageWriter(index, links)
+    pages = {e.md_path: memo(e.md_path, _near(index, links, e), writer.page, e) for e in corpus.entities}
     ordered = {}
     for type_name in TYPES:
         if type_name != "source":
-            path, pages[path] = indexes.type_index(type_name, by_type[type_name])
-            ordered[type_name] = indexes.ordered(type_name, by_type[type_name])
+            listed = by_type[type_name]
+            path, pages[path] = memo(("index", type_name), listed, indexes.type_index, type_name, listed)
+            ordered[type_name] = indexes.ordered(type_name, listed)
     path, pages[path], ordered["source"] = bibliography.result()
+    everything = corpus.entities
     for path, text in (
-        indexes.timeline(corpus.entities),
-        indexes.home(by_type, release.site_name, release.description),
-        topics.topics_page(corpus.entities),
+        memo("timeline", everything, indexes.timeline, everything),
+        memo("home", everything, indexes.home, by_type, release.site_name, release.description),
+        memo("topics", everything, topics.topics_page, everything),
         wholerecord.markdown(),
     ):
         pages[path] = text
@@ -98,16 +159,66 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
 
 def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
     """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error."""
-    runner = runner or Serial()
-    corpus, errors = check(docs)
+    return _generate(docs, out, release, runner or Serial())
+
+
+class Regenerator:
+    """generate() again and again into the same tree (the live preview): the same result, byte for
+    byte, recomputing only what the edits since the last time changed (Memo)."""
+
+    def __init__(self, docs: Path, out: Path, release: Release):
+        self.docs, self.out, self.release = docs, out, release
+        self.memo = Memo()
+        self._read: dict = {}  # read.load's cache
+        self._files: dict[str, bytes] | None = None  # the tree as last written
+
+    def generate(self) -> Generated:
+        try:
+            result = _generate(self.docs, self.out, self.release, Serial(), self.memo, self._read, self._files)
+        except ContentErrors:
+            self.memo.prune()
+            raise
+        self.memo.prune()
+        self._files = result.files
+        return result
+
+
+def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, links) -> records.PageRecords:
+    """records.page_records, through the memo page by page: a page's cite box and head metadata show
+    the pages its relations name, its revision date and its recorded corrections."""
+    if memo is compute:
+        return records.page_records(corpus, release, revised)
+    index, corrections = corpus.by_id(), changelog.by_page(corpus.changelog)
+    inputs = {("records", e.id): [*_near(index, links, e), revised[e.id], tuple(corrections.get(e.id, ())), release]
+              for e in corpus.entities}
+
+    def fresh(keys):
+        made = records.page_records(corpus, release, revised, [index[ident] for _, ident in keys])
+        return {("records", e.id): ({k: v for k, v in made.extras.items() if k == e.md_path},
+                                    {k: v for k, v in made.downloads.items() if k.startswith(f"{FOLDERS[e.type]}/{e.id}/")})
+                for e in map(index.get, (ident for _, ident in keys))}
+
+    out = records.PageRecords()
+    for extras, downloads in memo.batch(inputs, fresh).values():
+        out.extras.update(extras)
+        out.downloads.update(downloads)
+    out.extras.update(memo("site-head", [release], records.page_records, Corpus(corpus.root, changelog=corpus.changelog),
+                           release, {}).extras)
+    return out
+
+
+def _generate(docs: Path, out: Path, release: Release, runner, memo=compute, read_cache=None, previous=None) -> Generated:
+    corpus, errors = check(docs, read_cache)
     if errors:
         raise ContentErrors(errors)
     revised = versions.revision_dates(docs, corpus.entities, release.revised)
+    every = [*corpus.entities, corpus.changelog, revised, release]
     # Beside the pages: the open data; and, yielding to everything else, the cite boxes and head
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
-    tree_job = runner.beside(records.tree_files, corpus, release, revised)
-    records_job = runner.beside(records.page_records, corpus, release, revised, later=True)
-    pages, order = render_pages(corpus, release, runner)
+    tree_job = runner.beside(memo, "tree-files", every, records.tree_files, corpus, release, revised)
+    links = None if memo is compute else graph.build(corpus)  # the plain path needs it in render_pages only
+    records_job = runner.beside(_records, corpus, release, revised, memo, links, later=True)
+    pages, order = render_pages(corpus, release, runner, memo, links)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
@@ -115,10 +226,26 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
         raise ContentErrors(errors)
     files = {path: text.encode("utf-8") for path, text in pages.items()}
     files.update(citable_files)
-    files[feed.PATH] = _feed(corpus, release, revised)
+    files[feed.PATH] = memo("feed", every, _feed, corpus, release, revised)
     files.update(_static_files(docs))
-    written, removed = write_tree(out, files)
-    return Generated(corpus, pages, revised, records_job, order, written, removed)
+    written, removed = write_tree(out, files) if previous is None else write_changes(out, previous, files)
+    return Generated(corpus, pages, revised, records_job, order, written, removed, files)
+
+
+def write_changes(out: Path, previous: dict[str, bytes], files: dict[str, bytes]) -> tuple[list[str], list[str]]:
+    """write_tree for a tree known to hold `previous`: compares in memory, touches only what changed."""
+    written = sorted(rel for rel, data in files.items() if previous.get(rel) != data)
+    removed = sorted(set(previous) - set(files))
+    for rel in written:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(files[rel])
+    for rel in removed:
+        (out / rel).unlink(missing_ok=True)
+        for folder in (out / rel).parents:  # remove folders left empty, as write_tree does
+            if folder == out or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return written, removed
 
 
 def _feed(corpus: Corpus, release: Release, revised: dict[str, str]) -> bytes:

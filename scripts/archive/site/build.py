@@ -11,6 +11,8 @@ extra.archive_versioned) and from CITATION.cff beside it (the site's name, descr
 from __future__ import annotations
 
 import os
+import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from markupsafe import escape
 from archive.citation import records, versions
 from archive.citation.versions import Release
 from archive.pages import wholerecord
-from archive.pages.tree import Generated, generate
+from archive.pages.tree import Generated, Regenerator, generate
 from archive.runner import Job, Parallel, Serial, settle
 from archive.site import csp, publish, search
 from archive.site.mdext import ArchiveExtension
@@ -48,6 +50,8 @@ class _Rendering:
     indexer: search.Indexer = field(default_factory=search.Indexer)
     policy: csp.Policy = field(default_factory=csp.Policy)
     printed: dict[str, wholerecord.Printed] = field(default_factory=dict)  # src_uri -> rendered content
+    searchable: set[str] = field(default_factory=set)  # the live preview's pages for the search index
+    order: list[str] = field(default_factory=list)  # the pages in MkDocs's order
     downloads: Job | None = None
     whole_record: Job | None = None
 
@@ -61,6 +65,13 @@ class Build:
     serving: bool = False  # under `mkdocs serve`: regenerate before every rebuild
     generated: Generated | None = None
     _run: _Rendering | None = None
+    # The live preview (archive/site/preview.py): regenerates through a Memo, and after its first
+    # build updates the site page by page instead of writing it whole.
+    _regenerator: Regenerator | None = None
+    _incremental: bool = False
+    _downloads: dict[str, str] = field(default_factory=dict)  # the citation records in the site
+    _reindex: threading.Thread | None = None
+    _print_page: bool = False  # this round renders the whole-record page again
 
     @classmethod
     def from_config(cls, config_file: Path, docs: Path | None = None, out: Path | None = None, **options) -> "Build":
@@ -76,6 +87,14 @@ class Build:
         self.generated = generate(self.docs, self.out, self.release, self.runner)
         return self.generated
 
+    def regenerate(self) -> Generated:
+        """The live preview's generate(): the same tree, recomputing only what the edits changed."""
+        if self._regenerator is None:
+            self._regenerator = Regenerator(self.docs, self.out, self.release)
+            self.serving, self.runner = True, Serial()  # no forks beside the live-reload server's threads
+        self.generated = self._regenerator.generate()
+        return self.generated
+
     def publish(self, config_file: Path, site_dir: Path, **overrides) -> None:
         """MkDocs over the generated tree into a staging folder, swapped into site_dir (publish.py)."""
         publish.publish(config_file, self.out, site_dir, build=self, **overrides)
@@ -89,8 +108,11 @@ class Build:
         return config
 
     def on_pre_build(self, config) -> None:
+        """Only at a whole build: the live preview's rounds do not run MkDocs's build (preview.py)."""
+        self.settle_search(stop=True)
         self._run = _Rendering()
-        if self.generated is None or self.serving:
+        self._downloads, self._incremental = {}, False
+        if self.generated is None or (self.serving and self._regenerator is None):
             self.generate()
 
     def on_page_markdown(self, markdown, page):
@@ -103,14 +125,19 @@ class Build:
 
     def on_page_content(self, html, page):
         self._run.printed[page.file.src_uri] = wholerecord.Printed(page.url, page.title or "", html)
-        if search.indexed(page.meta):
+        if not search.indexed(page.meta):
+            self._run.searchable.discard(page.file.src_uri)
+        elif self._regenerator is None:
             self._run.indexer.add(page.url, page.title or "", html)
+        else:  # the preview indexes every round's pages afresh, beside it (_search_beside)
+            self._run.searchable.add(page.file.src_uri)
         return html
 
     def on_env(self, files, config) -> None:
         """Every page's Markdown is rendered, the templates are next: index for search, assemble the whole
         record and write the citation records into the site meanwhile."""
         run = self._run
+        run.order = [file.src_uri for file in files.documentation_pages()]
         extras, newest = self.generated.page_records.extras, max(self.generated.revised.values(), default=None)
         for file in files.documentation_pages():  # the sitemap's lastmod, rendered next: the page's last revision
             if file.page is not None:  # (a generated listing: the newest revision of the record)
@@ -120,10 +147,12 @@ class Build:
                 run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"))
         sections = [(title, [run.printed[p] for p in paths if p in run.printed])
                     for title, paths in self.generated.reading_order]
-        run.whole_record = self.runner.beside(wholerecord.body, sections, config["site_url"] or "")
-        run.indexer.start(Path(config["site_dir"]))
-        run.downloads = self.runner.beside(records.write_downloads, self.generated.page_records.downloads,
-                                           Path(config["site_dir"]))
+        run.whole_record = (self.runner.beside(wholerecord.body, sections, config["site_url"] or "")
+                            if self._print_page_rendered() else None)
+        if self._regenerator is None:
+            run.indexer.start(Path(config["site_dir"]))
+        downloads = self._changed_downloads(Path(config["site_dir"]))
+        run.downloads = self.runner.beside(records.write_downloads, downloads, Path(config["site_dir"]))
 
     def on_page_context(self, context, page):
         page.meta.update(self.generated.page_records.extras.get(page.file.src_uri, {}))
@@ -140,11 +169,93 @@ class Build:
         run = self._run
         try:
             run.downloads.result()
-            wholerecord.fill(site, run.whole_record.result())
+            if run.whole_record is not None:
+                wholerecord.fill(site, run.whole_record.result())
             run.policy.finish(site)  # last: it sees every page's final HTML
-            run.indexer.wait(site)
+            if self._regenerator is None:
+                run.indexer.wait(site)
         except (wholerecord.PrintPageError, csp.CspError, search.SearchIndexFailed) as exc:
             raise BuildError(str(exc)) from None
+        if self._regenerator is not None:
+            self._incremental = True
+            self._search_beside(site)
+
+    # --- the live preview's rounds (archive/site/preview.py) ------------------------------------
+
+    def _changed_downloads(self, site: Path) -> dict[str, str]:
+        """The citation records to write: all at a whole build; in a preview round, only those that
+        changed (those of deleted pages are deleted)."""
+        records_now = self.generated.page_records.downloads
+        if not self._incremental:
+            self._downloads = dict(records_now)
+            return records_now
+        for gone in set(self._downloads) - set(records_now):
+            (site / gone).unlink(missing_ok=True)
+        changed = {k: v for k, v in records_now.items() if self._downloads.get(k) != v}
+        self._downloads = dict(records_now)
+        return changed
+
+    def forget_page(self, file, config) -> None:
+        """A generated file gone from the tree: out of the site, the whole record and the search pages."""
+        if file.page is not None:
+            self._run.printed.pop(file.src_uri, None)
+            self._run.searchable.discard(file.src_uri)
+        target = Path(file.abs_dest_path)
+        target.unlink(missing_ok=True)
+        for folder in target.parents:  # the page's folder, once its citation records are gone too
+            if folder == Path(config["site_dir"]) or any(folder.iterdir()):
+                break
+            folder.rmdir()
+
+    def pages_to_render(self, files, pages_read: bool) -> list:
+        """Pages whose output shows other pages' rendered content: the whole record, once any page changed."""
+        file = files.get_file_from_path(wholerecord.SOURCE) if pages_read else None
+        self._print_page = file is not None
+        return [file] if file is not None else []
+
+    def _print_page_rendered(self) -> bool:
+        return not self._incremental or self._print_page
+
+    def _search_beside(self, site: Path) -> None:
+        """Pagefind over the pages as they are now, in the background, into a folder swapped in when whole;
+        a newer round stops an older run first."""
+        self.settle_search(stop=True)
+        run_, staging = self._run, site / ".preview-search"
+        # A fresh folder written in MkDocs's order, as a whole build writes it: Pagefind's index
+        # follows the order it finds the pages in.
+        pages = [run_.printed[src] for src in run_.order if src in run_.searchable]
+        indexer = run_.indexer = search.Indexer()
+
+        def run():
+            try:
+                for page in pages:
+                    indexer.add(page.url, page.title, page.html)
+                shutil.rmtree(staging, ignore_errors=True)
+                indexer.start(staging)
+                indexer.process.communicate()
+                if indexer.process.returncode == 0:
+                    shutil.rmtree(site / search.BUNDLE, ignore_errors=True)
+                    (staging / search.BUNDLE).rename(site / search.BUNDLE)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+                indexer.stop()
+
+        self._reindex = threading.Thread(target=run, daemon=True)
+        self._reindex.start()
+
+    def settle_search(self, stop: bool = False) -> None:
+        """Wait for the preview's search indexing (`stop`: kill it first)."""
+        if self._reindex is None:
+            return
+        process = self._run.indexer.process if self._run is not None else None
+        if stop and process is not None and process.poll() is None:
+            process.kill()
+        self._reindex.join()
+        self._reindex = None
+
+    def settled(self) -> bool:
+        """Whether nothing of the preview's last round still runs (Pagefind)."""
+        return self._reindex is None or not self._reindex.is_alive()
 
     def on_build_error(self) -> None:
         """Stop what runs beside the failed build before its caller removes the site."""

@@ -1,0 +1,140 @@
+"""The live preview (archive/site/preview.py) after random series of edits equals a clean build, byte
+for byte, and a content error leaves the last good preview in place."""
+
+from __future__ import annotations
+
+import difflib
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from support.cli import run_build_py
+from support.site import local_release
+
+from archive.site.build import Build
+from archive.site.preview import Preview
+
+WIKILINK = re.compile(r"\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|([^\]]*))?\]\]")
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _differences(preview: Path, clean: Path) -> list[str]:
+    ours, theirs = _tree(preview), _tree(clean)
+    out = [f"only in the preview: {p}" for p in sorted(set(ours) - set(theirs))]
+    out += [f"only in the clean build: {p}" for p in sorted(set(theirs) - set(ours))]
+    for path in sorted(set(ours) & set(theirs)):
+        if ours[path] != theirs[path]:
+            out.append(f"differs: {path}")
+            if path.endswith(".html"):  # the first lines that differ, tag by tag, for the failure message
+                lines = [t.decode(errors="replace").replace("><", ">\n<").splitlines() for t in (ours[path], theirs[path])]
+                out += [line for line in difflib.unified_diff(*lines, "preview", "clean", n=0, lineterm="")][2:12]
+    return out
+
+
+class Editor:
+    """Random edits of the kinds an editor makes, on a copy of the fixture corpus."""
+
+    def __init__(self, docs: Path, seed: int):
+        self.docs, self.rng, self.added = docs, random.Random(seed), []
+
+    def pages(self, *folders: str) -> list[Path]:
+        return sorted(p for f in folders or ("documents", "events", "people", "organizations", "sources", "essays", "files")
+                      for p in (self.docs / f).glob("*.md"))
+
+    def ids(self) -> list[str]:
+        return [p.stem for p in self.pages()]
+
+    def retitle(self) -> str:
+        page = self.rng.choice(self.pages())
+        text = page.read_text(encoding="utf-8")
+        new = re.sub(r'^title: "?(.*?)"?$', lambda m: f'title: "{m.group(1)} (rev. {self.rng.randint(1, 99)})"', text,
+                     count=1, flags=re.M)
+        page.write_text(new, encoding="utf-8")
+        return f"retitled {page.name}"
+
+    def redate(self) -> str:
+        page = self.rng.choice(self.pages("documents"))
+        text = page.read_text(encoding="utf-8")
+        day = f"1989-{self.rng.randint(1, 12):02d}-{self.rng.randint(1, 28):02d}"
+        page.write_text(re.sub(r'^date: .*$', f'date: "{day}"', text, count=1, flags=re.M), encoding="utf-8")
+        return f"dated {page.name} {day}"
+
+    def link(self) -> str:
+        page = self.rng.choice(self.pages("documents", "events", "people"))
+        target = self.rng.choice([i for i in self.ids() if i != page.stem])
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace(" [@", f" (see [[{target}]]) [@", 1), encoding="utf-8")
+        return f"linked {page.name} to {target}"
+
+    def unlink(self) -> str:
+        linked = [p for p in self.pages() if WIKILINK.search(p.read_text(encoding="utf-8").split("---", 2)[2])]
+        page = self.rng.choice(linked)
+        head, body = page.read_text(encoding="utf-8").rsplit("\n---\n", 1)
+        body = WIKILINK.sub(lambda m: m.group(2) or "that page", body, count=1)
+        page.write_text(f"{head}\n---\n{body}", encoding="utf-8")
+        return f"unlinked a page from {page.name}"
+
+    def add(self) -> str:
+        ident = f"person-added-{len(self.added) + 1}"
+        other = self.rng.choice(self.ids())
+        (self.docs / "people" / f"{ident}.md").write_text(
+            f"---\nid: {ident}\ntype: person\ntitle: Added Person {len(self.added) + 1}\n---\n"
+            f"An added person, who appears beside [[{other}]] [@src-alpha].\n", encoding="utf-8")
+        self.added.append(ident)
+        return f"added {ident} (linking {other})"
+
+    def delete(self) -> str:
+        if not self.added:
+            return self.add()
+        ident = self.added.pop(self.rng.randrange(len(self.added)))
+        for page in self.pages():  # links to it first, as an editor must
+            text = page.read_text(encoding="utf-8")
+            if f"[[{ident}]]" in text:
+                page.write_text(text.replace(f"[[{ident}]]", "a person since removed"), encoding="utf-8")
+        (self.docs / "people" / f"{ident}.md").unlink()
+        return f"deleted {ident}"
+
+    EDITS = (retitle, redate, link, unlink, add, delete)
+
+    def edit(self) -> str:
+        return self.rng.choice(self.EDITS)(self)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, seed):
+    build = Build(docs=corpus_copy, out=tmp_path / "generated", release=local_release())
+    preview = Preview(build, ROOT / "mkdocs.yml", tmp_path / "preview")
+    assert preview.update(), preview.errors
+    editor = Editor(corpus_copy, seed)
+    done = []
+    for step in range(6):
+        done.append(editor.edit())
+        if step == 3:  # a content error: reported, and the last good preview stays as it was
+            page = editor.rng.choice(editor.pages("documents"))
+            good = page.read_text(encoding="utf-8")
+            page.write_text(good.replace(" [@", " [[no-such-page]] [@", 1), encoding="utf-8")
+            before = _tree(preview.site_dir)
+            assert not preview.update()
+            shown = page.relative_to(corpus_copy.parent).as_posix()
+            assert any(re.match(rf"{re.escape(shown)}:\d+: .*no-such-page", e) for e in preview.errors), preview.errors
+            assert _tree(preview.site_dir) == before
+            page.write_text(good, encoding="utf-8")
+        assert preview.update(), (done, preview.errors)
+        if step % 2 == 0:  # a clean build costs seconds: every other edit (a stale page stays stale)
+            continue
+        build.settle_search()
+        # `make site` in a process of its own: MkDocs keeps plugin instances per process, and a second
+        # build in this one would reset the preview's (Material's tags plugin's state)
+        clean = tmp_path / f"clean-{step}"
+        made = run_build_py("site", "--docs", str(corpus_copy), "--out", str(clean / "generated"), "--site", str(clean / "site"))
+        assert made.returncode == 0, made.stderr
+        differences = _differences(preview.site_dir, clean / "site")
+        assert not differences, "\n".join(done + differences)
+        assert _tree(build.out) == _tree(clean / "generated"), done
