@@ -116,7 +116,8 @@ def timeline(entities: list[Entity]) -> tuple[str, str]:
                     "key": entity.type,  # the dot's class: its colour, which the legend names
                 }
             )
-        out.append(f"## {year}\n\n::timeline::\n{json.dumps(entries, ensure_ascii=False, indent=1)}\n::/timeline::\n\n")
+        # `json`: neoteroi reads the block with json, not with pure-Python YAML (seconds on a long timeline)
+        out.append(f"## {year}\n\n::timeline:: json\n{json.dumps(entries, ensure_ascii=False, indent=1)}\n::/timeline::\n\n")
     return path, "".join(out)
 
 

@@ -55,12 +55,21 @@ def compute(key, inputs, fn, *args):
 
 
 class Memo:
-    """Results kept from one generation to the next, each with the inputs it was computed from."""
+    """Results kept from one generation to the next, each with the inputs it was computed from.
+
+    `deferring`: results computed from the whole corpus that no page shows (the open data, the
+    changelog and data pages, redirects, the feed) are kept as they were even if their inputs
+    changed, and `pending` says so; the live preview shows the edited pages first, then generates
+    again without deferring."""
+
+    DEFERRABLE = ("tree-files", "feed")
 
     def __init__(self):
         self._kept: dict = {}  # key -> (inputs, result)
         self._used: set = set()
         self.computed = 0  # results computed (not reused) since the last prune(), for the preview's log
+        self.deferring = False
+        self.pending = False  # a deferred result is out of date
 
     def _fresh(self, key, inputs) -> bool:
         kept = self._kept.get(key)
@@ -72,6 +81,9 @@ class Memo:
         """fn(*args), or the result kept for `key` if `inputs` are the same objects (or equal) as then."""
         self._used.add(key)
         if not self._fresh(key, inputs):
+            if self.deferring and key in self.DEFERRABLE and key in self._kept:
+                self.pending = True
+                return self._kept[key][1]
             self._kept[key] = (tuple(inputs), fn(*args))
             self.computed += 1
         return self._kept[key][1]
@@ -172,7 +184,9 @@ class Regenerator:
         self._read: dict = {}  # read.load's cache
         self._files: dict[str, bytes] | None = None  # the tree as last written
 
-    def generate(self) -> Generated:
+    def generate(self, defer: bool = False) -> Generated:
+        """`defer`: leave what no page shows for a later generate() (Memo.deferring)."""
+        self.memo.deferring, self.memo.pending = defer, False
         try:
             result = _generate(self.docs, self.out, self.release, Serial(), self.memo, self._read, self._files)
         except ContentErrors:

@@ -72,6 +72,8 @@ class Build:
     _downloads: dict[str, str] = field(default_factory=dict)  # the citation records in the site
     _reindex: threading.Thread | None = None
     _print_page: bool = False  # this round renders the whole-record page again
+    _print_stale: bool = False  # a deferring round changed pages the whole record prints
+    _deferring: bool = False
 
     @classmethod
     def from_config(cls, config_file: Path, docs: Path | None = None, out: Path | None = None, **options) -> "Build":
@@ -87,13 +89,20 @@ class Build:
         self.generated = generate(self.docs, self.out, self.release, self.runner)
         return self.generated
 
-    def regenerate(self) -> Generated:
-        """The live preview's generate(): the same tree, recomputing only what the edits changed."""
+    def regenerate(self, defer: bool = False) -> Generated:
+        """The live preview's generate(): the same tree, recomputing only what the edits changed;
+        `defer`: what no page shows (the open data, the whole record, the search index) waits for
+        the next call without it (`pending()`)."""
         if self._regenerator is None:
             self._regenerator = Regenerator(self.docs, self.out, self.release)
             self.serving, self.runner = True, Serial()  # no forks beside the live-reload server's threads
-        self.generated = self._regenerator.generate()
+        self._deferring = defer
+        self.generated = self._regenerator.generate(defer)
         return self.generated
+
+    def pending(self) -> bool:
+        """Whether a deferring round left something out of date."""
+        return self._regenerator is not None and (self._regenerator.memo.pending or self._print_stale)
 
     def publish(self, config_file: Path, site_dir: Path, **overrides) -> None:
         """MkDocs over the generated tree into a staging folder, swapped into site_dir (publish.py)."""
@@ -178,7 +187,8 @@ class Build:
             raise BuildError(str(exc)) from None
         if self._regenerator is not None:
             self._incremental = True
-            self._search_beside(site)
+            if not self._deferring:
+                self._search_beside(site)
 
     # --- the live preview's rounds (archive/site/preview.py) ------------------------------------
 
@@ -208,10 +218,15 @@ class Build:
             folder.rmdir()
 
     def pages_to_render(self, files, pages_read: bool) -> list:
-        """Pages whose output shows other pages' rendered content: the whole record, once any page changed."""
-        file = files.get_file_from_path(wholerecord.SOURCE) if pages_read else None
-        self._print_page = file is not None
-        return [file] if file is not None else []
+        """Pages whose output shows other pages' rendered content: the whole record, once any page
+        changed (after the edited pages, when deferring)."""
+        self._print_stale = self._print_stale or pages_read
+        file = files.get_file_from_path(wholerecord.SOURCE)
+        self._print_page = self._print_stale and not self._deferring and file is not None
+        if not self._print_page:
+            return []
+        self._print_stale = False
+        return [file]
 
     def _print_page_rendered(self) -> bool:
         return not self._incremental or self._print_page

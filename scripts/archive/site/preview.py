@@ -44,8 +44,9 @@ class Preview:
 
     # --- rounds ----------------------------------------------------------------------------
 
-    def update(self) -> bool:
-        """Bring the site up to date with the authored pages; False (and `errors` set) if it could not."""
+    def update(self, defer: bool = False) -> bool:
+        """Bring the site up to date with the authored pages; False (and `errors` set) if it could not.
+        `defer`: the pages first; what no page shows (Build.regenerate) waits for the next update()."""
         changed, self.changed = self.changed, set()
         started = time.perf_counter()
         try:
@@ -53,7 +54,7 @@ class Preview:
                 self._full_build()
                 how = "built"
             else:
-                how = self._round()
+                how = self._round(defer)
         except ContentErrors as exc:
             return self._failed([str(e) for e in exc.errors])
         except publish.BuildFailed as exc:
@@ -92,7 +93,7 @@ class Preview:
             raise publish.BuildFailed(str(exc) or "mkdocs build failed") from None
         self._state = (config, adapter, keeper.files, keeper.nav, keeper.env)
 
-    def _round(self) -> str:
+    def _round(self, defer: bool) -> str:
         """Regenerate, then read, render and write again only what changed."""
         from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
         from mkdocs.structure.pages import Page
@@ -102,7 +103,7 @@ class Preview:
         build = self.build
         adapter.attach(build)  # the hooks hold one build per process: a test may have built another since
         before_extras = build.generated.page_records.extras
-        generated = build.regenerate()  # ContentErrors: nothing written, the site stays as it was
+        generated = build.regenerate(defer)  # ContentErrors: nothing written, the site stays as it was
         extras = generated.page_records.extras
         warnings = CountHandler()
         warnings.setLevel(logging.WARNING)
@@ -183,7 +184,7 @@ class Preview:
     # --- what the server shows beside the site -----------------------------------------------
 
     def status(self) -> bytes:
-        return json.dumps({"rounds": self.rounds, "errors": self.errors, "settled": self.build.settled()}).encode()
+        return json.dumps({"rounds": self.rounds, "errors": self.errors, "settled": self.build.settled() and not self.build.pending()}).encode()
 
 
 def _tagged(file) -> bool:
@@ -249,12 +250,20 @@ def server(preview: Preview, host: str, port: int):
 
     class Server(LiveReloadServer):
         def __init__(self):
-            super().__init__(builder=preview.update, host=host, port=port, root=str(preview.site_dir))
+            super().__init__(builder=self.rebuild, host=host, port=port, root=str(preview.site_dir))
             # inotify, not MkDocs's polling observer: no scan of every file twice a second
             self.observer = watchdog.observers.Observer()
             self.server_bind()  # now, so that a port in use is reported before the first build
             self.server_activate()
             self.error_handler = lambda code: _read(preview.site_dir / "404.html") if code == 404 else None
+
+        def rebuild(self):
+            """The edited pages, shown to the browsers as soon as they are written; then the rest."""
+            if preview.update(defer=True) and preview.build.pending():
+                with self._epoch_cond:
+                    self._visible_epoch = self._wanted_epoch
+                    self._epoch_cond.notify_all()
+                preview.update()
 
         def serve(self):
             """LiveReloadServer.serve, bound already and quiet: the command line says where it serves."""
