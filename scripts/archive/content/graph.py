@@ -50,19 +50,32 @@ class Graph:
         return sorted(near)
 
 
-def build(corpus: Corpus) -> Graph:
+def _points(entity: Entity) -> tuple[list[tuple[Field, str]], list[str], list[str]]:
+    """(relations, link targets, cited sources) of one page."""
+    texts = prose_texts(entity)
+    cites = []
+    for line, text in texts:
+        for citation in markup.citations_in(text, line)[0]:
+            cites.extend(item.source for item in citation.items)
+    return relations(entity), wikilinks(texts), cites
+
+
+def build(corpus: Corpus, kept: dict | None = None) -> Graph:
+    """`kept` (path -> (entity, what it points at)), kept by the caller between builds (the live
+    preview): an unchanged page is not parsed again."""
     graph = Graph()
     for entity in corpus.entities:
-        pointed = relations(entity)
+        before = kept.get(entity.path) if kept is not None else None
+        if before is not None and before[0] is entity:
+            pointed, links, cites = before[1]
+        else:
+            pointed, links, cites = _points(entity)
+            if kept is not None:
+                kept[entity.path] = (entity, (pointed, links, cites))
         graph.related[entity.id] = [(spec.label, target) for spec, target in pointed]
         for spec, target in pointed:
             if spec.inverse:
                 graph.inverse[target].setdefault(spec.inverse, []).append(entity.id)
-        texts = prose_texts(entity)
-        links, cites = wikilinks(texts), []
-        for line, text in texts:
-            for citation in markup.citations_in(text, line)[0]:
-                cites.extend(item.source for item in citation.items)
         for target in {t for _, t in graph.related[entity.id]} | set(links):
             if target != entity.id:
                 graph.referenced_by[target].add(entity.id)

@@ -24,15 +24,18 @@ MUST_CITE_TYPES = types_where(lambda t: t.citations == "required")
 
 def check(docs: Path, cache: dict | None = None) -> tuple[Corpus, list[ContentError]]:
     """`make check`: load and validate every page, the changelog and the manifest of published URLs
-    (`cache`: read.load's, kept between checks by the live preview)."""
-    corpus = load(docs, cache=cache)
-    errors = validate(corpus)
+    (`cache`: kept between checks by the live preview, so that only changed pages are read and checked again)."""
+    corpus = load(docs, cache=None if cache is None else cache.setdefault("read", {}))
+    errors = validate(corpus, None if cache is None else cache.setdefault("checked", {}))
     corpus.changelog, log_errors = changelog.load(docs, corpus)
     errors += log_errors + urls.check(corpus, docs)
     return corpus, sorted(errors)
 
 
-def validate(corpus: Corpus) -> list[ContentError]:
+def validate(corpus: Corpus, kept: dict | None = None) -> list[ContentError]:
+    """Every error. `kept` (path -> the entity, the ids its check looked up and how they were then,
+    its errors), kept by the caller between calls: an entity checked before is not checked again
+    while it and every id it looked up are as they were."""
     errors = list(corpus.errors)
     known = _identity(corpus, errors)
     # A page that could not be read is already reported; links to it would only repeat that.
@@ -40,11 +43,40 @@ def validate(corpus: Corpus) -> list[ContentError]:
     for entity in corpus.entities:
         if entity.type not in TYPES or not isinstance(entity.id, str):
             continue
-        errors.extend(_schema_errors(entity))
-        errors.extend(_date_errors(entity))
-        errors.extend(_relation_errors(entity, known))
-        errors.extend(_body_errors(entity, known))
+        before = kept.get(entity.path) if kept is not None else None
+        if before is not None and before[0] is entity and all(_state(known, k) == v for k, v in before[1].items()):
+            errors.extend(before[2])
+            continue
+        looked_up = _Lookups(known)
+        found = _schema_errors(entity) + _date_errors(entity) + _relation_errors(entity, looked_up) + _body_errors(entity, looked_up)
+        errors.extend(found)
+        if kept is not None:
+            kept[entity.path] = (entity, {k: _state(known, k) for k in looked_up.asked}, found)
     return sorted(set(errors))
+
+
+def _state(known: dict, ident: str):
+    """What a check can learn of an id: unknown, unreadable (None) or an entity of a type."""
+    return ("unknown",) if ident not in known else (known[ident] and known[ident].type,)
+
+
+class _Lookups:
+    """The id index as the checks read it (`in`, `[]`, get), recording which ids they ask about."""
+
+    def __init__(self, known: dict):
+        self.known, self.asked = known, set()
+
+    def __contains__(self, key):
+        self.asked.add(key)
+        return key in self.known
+
+    def __getitem__(self, key):
+        self.asked.add(key)
+        return self.known[key]
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return self.known.get(key, default)
 
 
 def article(word: str) -> str:

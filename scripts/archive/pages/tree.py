@@ -181,7 +181,7 @@ class Regenerator:
     def __init__(self, docs: Path, out: Path, release: Release):
         self.docs, self.out, self.release = docs, out, release
         self.memo = Memo()
-        self._read: dict = {}  # read.load's cache
+        self._read: dict = {}  # check()'s cache
         self._files: dict[str, bytes] | None = None  # the tree as last written
 
     def generate(self, defer: bool = False) -> Generated:
@@ -230,7 +230,8 @@ def _generate(docs: Path, out: Path, release: Release, runner, memo=compute, rea
     # Beside the pages: the open data; and, yielding to everything else, the cite boxes and head
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
     tree_job = runner.beside(memo, "tree-files", every, records.tree_files, corpus, release, revised)
-    links = None if memo is compute else graph.build(corpus)  # the plain path needs it in render_pages only
+    # the plain path needs it in render_pages only
+    links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
     records_job = runner.beside(_records, corpus, release, revised, memo, links, later=True)
     pages, order = render_pages(corpus, release, runner, memo, links)
     citable_pages, citable_files = tree_job.result()
