@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from archive.citation.versions import read_identity  # noqa: E402
 from archive.site import publish, search  # noqa: E402
+from tools import preview_bench  # noqa: E402
 from tools.synth import write_corpus  # noqa: E402
 
 PY = sys.executable
@@ -94,9 +95,11 @@ def _site(root: Path, docs: Path, generated: Path, site: Path, *flags: str) -> t
                 "--site", str(site), *flags])
 
 
-def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = None, serial: bool = False) -> dict:
+def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = None, serial: bool = False,
+               preview_edits: int = 0) -> dict:
     docs, generated = work / "docs", work / "generated"
     write_corpus(docs, documents)  # nothing else from docs/: its URL manifest and changelog describe the real record
+    preview = preview_bench.measure(docs, preview_edits, work) if preview_edits else None
     ours_site, bare_site = work / "site-ours", work / "site-bare"
     build = [PY, str(ROOT / "scripts" / "build.py")]
     check_times = [run(build + ["check", "--docs", str(docs)])[0] for _ in range(3)]
@@ -114,7 +117,7 @@ def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = No
     ours_cpu, bare_cpu = statistics.median(r[2] for r in ours), statistics.median(r[2] for r in bare)
     pages = len(html_pages(ours_site))
     first_result = search.first_result_bytes(ours_site)
-    extra = {}
+    extra = {"preview": preview} if preview else {}
     if serial:
         extra["serial_s"] = statistics.median(r[0] for r in plain)
         extra["serial_cpu"] = statistics.median(r[2] for r in plain)
@@ -197,6 +200,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the work trees under this folder")
     parser.add_argument("--baseline", metavar="REV", help="also build each corpus with the engine of this commit")
     parser.add_argument("--serial", action="store_true", help="also build each corpus with our plain serial path")
+    parser.add_argument("--preview-edits", type=int, default=5, help="edits timed in the live preview per size (0: none)")
     args = parser.parse_args()
     rows = []
     base = args.keep or Path(tempfile.mkdtemp(prefix="archive-bench-"))
@@ -209,7 +213,7 @@ def main() -> int:
             work = base / f"n{size}"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            rows.append(bench_size(size, work, args.runs, baseline, args.serial))
+            rows.append(bench_size(size, work, args.runs, baseline, args.serial, args.preview_edits))
             print(table(rows[-1:], args.runs).split("\n\n")[1].splitlines()[-1], flush=True)
     finally:
         if baseline:
@@ -218,6 +222,9 @@ def main() -> int:
             shutil.rmtree(base, ignore_errors=True)
     print()
     print(table(rows, args.runs))
+    if any("preview" in row for row in rows):
+        print()
+        print(preview_bench.table([row["preview"] | {"documents": row["documents"]} for row in rows if "preview" in row]))
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -54,6 +55,13 @@ def _wait(what, seconds: float, proc: subprocess.Popen, log: Path):
     raise RuntimeError(f"timed out after {seconds} s:\n{log.read_text()[-3000:]}")
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds the server and its waited-for children have used (Linux /proc): on a shared machine
+    the steadier figure beside the wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def _showing(docs: Path, ident: str) -> list[str]:
     """URL paths of the pages that show a document's title: its own, the documents index, the timeline,
     and each page it points at (backlinks)."""
@@ -79,7 +87,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
         _wait(lambda: json.loads(_get(base + ".preview/status.json"))["rounds"] >= 1, 3600, proc, log)
         first = time.perf_counter() - started
         pages = sorted((corpus / "documents").glob("*.md"))
-        latencies, counts = [], []
+        latencies, counts, cpu = [], [], []
         for n in range(edits):
             page = pages[(n * 7919) % len(pages)]  # spread over the corpus, the same every run
             urls = [base + u for u in _showing(corpus, page.stem)]
@@ -87,7 +95,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
             title = f"Edited title {n} of the preview bench"
             edited = "\n".join(f'title: "{title}"' if line.startswith("title:") else line for line in text.split("\n"))
             waiting = set(urls)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu(proc.pid)
             page.write_text(edited, encoding="utf-8")
 
             def current():
@@ -98,9 +106,10 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
 
             _wait(current, 600, proc, log)
             latencies.append(time.perf_counter() - t0)
+            cpu.append(_cpu(proc.pid) - c0)
             counts.append(len(urls))
             time.sleep(1)  # let the round's background work (search index) start, as between real edits
-        return {"first_build_s": first, "latencies_s": latencies, "pages_checked": counts,
+        return {"first_build_s": first, "latencies_s": latencies, "pages_checked": counts, "cpu_s": statistics.median(cpu),
                 "median_s": statistics.median(latencies), "max_s": max(latencies)}
     finally:
         proc.terminate()
@@ -109,6 +118,20 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def table(rows: list[dict]) -> str:
+    """The live preview's figures, one row per corpus size (rows: measure()'s results with "documents")."""
+    lines = ["Live preview (`build.py serve`): seconds from saving an edit of one document's title until its page, the",
+             "documents index, the timeline and every page it points at (its backlinks) serve the new title over HTTP.",
+             "",
+             "| documents | first build s | edits | pages checked per edit | median s | max s | server CPU s per edit (median) |",
+             "|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['documents']:,} | {r['first_build_s']:.1f} | {len(r['latencies_s'])} | "
+                     f"{statistics.median(r['pages_checked']):.0f} | {r['median_s']:.2f} | {r['max_s']:.2f} | "
+                     f"{r['cpu_s']:.2f} |")
+    return "\n".join(lines)
 
 
 def main() -> int:

@@ -48,7 +48,7 @@ class Preview:
         """Bring the site up to date with the authored pages; False (and `errors` set) if it could not.
         `defer`: the pages first; what no page shows (Build.regenerate) waits for the next update()."""
         changed, self.changed = self.changed, set()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             if self._state is None or self._needs_full_build(changed):
                 self._full_build()
@@ -62,7 +62,8 @@ class Preview:
             return self._failed([f"{self.config_file}: mkdocs build failed: {exc}"])
         self.errors = []
         self.rounds += 1
-        print(f"preview {how} in {time.perf_counter() - started:.2f} s", file=sys.stderr, flush=True)
+        print(f"preview {how} in {time.perf_counter() - started:.2f} s (CPU {time.process_time() - cpu:.2f} s)"
+              + (", the rest follows" if defer and self.build.pending() else ""), file=sys.stderr, flush=True)
         return True
 
     def _failed(self, errors: list[str]) -> bool:
