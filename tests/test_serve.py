@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -149,3 +150,23 @@ def test_serve_refuses_a_port_in_use(corpus_copy, tmp_path):
     assert done.returncode == 1
     assert f"cannot serve on 127.0.0.1:{port}" in done.stderr and "PORT=" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_starts_on_a_corpus_with_an_error_and_shows_it(corpus_copy, tmp_path):
+    page = corpus_copy / "people" / "person-a.md"
+    good = _edit(page, "[@src-beta]", "[[no-such-page]] [@src-beta]")
+    served = Served(corpus_copy, tmp_path)
+    try:
+        assert _wait_for(lambda: served.status().get("errors"), 60, served.proc), served.output()
+        assert re.search(r"^docs/people/person-a\.md:\d+: .*no-such-page", served.output(), re.M), served.output()
+        try:  # nothing built yet: a page that loads the reload script, which shows the errors
+            urllib.request.urlopen(served.url, timeout=30)
+        except urllib.error.HTTPError as missing:
+            assert missing.code == 404 and b"/.preview/reload.js" in missing.read()
+        else:
+            raise AssertionError("a site was served before any good build")
+        page.write_text(good, encoding="utf-8")
+        assert _wait_for(lambda: served.shows("people/person-a/", ">Taro Example<"), 90, served.proc), served.output()
+        assert served.status()["errors"] == []
+    finally:
+        served.stop()

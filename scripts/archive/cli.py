@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(build, config: Path, addr: str, site: Path | None) -> int:
     """The live preview (archive/site/preview.py) on `addr`, following edits under docs/."""
+    import shutil
     import tempfile
 
     from archive.site.preview import Preview, server
@@ -107,24 +108,26 @@ def serve(build, config: Path, addr: str, site: Path | None) -> int:
     if not port.isdigit():
         print(f"--addr {addr}: expected host:port, e.g. 127.0.0.1:8001", file=sys.stderr)
         return 2
+    temporary = site is None
     site = site or Path(tempfile.mkdtemp(prefix="archive-preview-"))
-    build.out.mkdir(parents=True, exist_ok=True)  # MkDocs requires its docs_dir to exist; the build fills it
     preview = Preview(build, config, site)
     try:
         live = server(preview, host or "127.0.0.1", int(port))
     except OSError as exc:
         print(f"cannot serve on {addr}: {exc.strerror} (another `make serve`? try `make serve PORT=8001`)", file=sys.stderr)
         return 1
-    preview.update()  # the first build; its errors are shown like any other round's
-    live.watch(str(build.docs))
-    live.watch(str(config))
-    print(f"Serving the live preview on {live.url} (the site in {site}); edits under {build.docs} are followed. "
-          "Ctrl+C stops.", file=sys.stderr, flush=True)
     try:
+        preview.update()  # the first build; its errors are shown like any other round's
+        live.watch(str(build.docs))
+        live.watch(str(config))
+        print(f"Serving the live preview on {live.url} (the site in {site}); edits under {build.docs} are followed. "
+              "Ctrl+C stops.", file=sys.stderr, flush=True)
         live.serve()
     except KeyboardInterrupt:
         pass
     finally:
         live.shutdown()
         build.settle_search(stop=True)
+        if temporary:
+            shutil.rmtree(site, ignore_errors=True)
     return 0

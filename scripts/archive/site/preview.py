@@ -256,7 +256,17 @@ def server(preview: Preview, host: str, port: int):
             self.observer = watchdog.observers.Observer()
             self.server_bind()  # now, so that a port in use is reported before the first build
             self.server_activate()
-            self.error_handler = lambda code: _read(preview.site_dir / "404.html") if code == 404 else None
+            self.error_handler = self.not_found
+
+        def not_found(self, code):
+            """The site's 404 page; before any good build, a page that shows the errors and reloads."""
+            if code != 404:
+                return None
+            page = preview.site_dir / "404.html"
+            if page.is_file():
+                return page.read_bytes()
+            return self._inject_js_into_html(b"<!doctype html><html><head><meta charset=utf-8><title>No preview yet</title>"
+                                             b"</head><body><p>No preview yet.</p></body></html>", self._visible_epoch)
 
         def rebuild(self):
             """The edited pages, shown to the browsers as soon as they are written; then the rest."""
@@ -295,10 +305,6 @@ def server(preview: Preview, host: str, port: int):
             return content[:end] + tag + content[end:]
 
     return Server()
-
-
-def _read(path: Path) -> bytes | None:
-    return path.read_bytes() if path.is_file() else None
 
 
 def _respond(start_response, content_type: str, body: bytes):
