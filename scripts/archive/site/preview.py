@@ -105,6 +105,9 @@ class Preview:
         adapter.attach(build)  # the hooks hold one build per process: a test may have built another since
         before_extras = build.generated.page_records.extras
         generated = build.regenerate(defer)  # ContentErrors: nothing written, the site stays as it was
+        if set(generated.removed) & {page.file.src_uri for page in nav.pages}:
+            self._full_build()  # a page of the navigation is gone: MkDocs's build says what that means
+            return "built"
         extras = generated.page_records.extras
         warnings = CountHandler()
         warnings.setLevel(logging.WARNING)
