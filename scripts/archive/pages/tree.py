@@ -208,8 +208,10 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
 
     def fresh(keys):
         made = records.page_records(corpus, release, revised, [index[ident] for _, ident in keys])
-        return {("records", e.id): ({k: v for k, v in made.extras.items() if k == e.md_path},
-                                    {k: v for k, v in made.downloads.items() if k.startswith(f"{FOLDERS[e.type]}/{e.id}/")})
+        downloads: dict[str, dict[str, str]] = {}  # by the page's folder in the site (folder/id/)
+        for path, text in made.downloads.items():
+            downloads.setdefault(path.rsplit("/", 1)[0], {})[path] = text
+        return {("records", e.id): ({e.md_path: made.extras[e.md_path]}, downloads.get(f"{FOLDERS[e.type]}/{e.id}", {}))
                 for e in map(index.get, (ident for _, ident in keys))}
 
     out = records.PageRecords()
