@@ -109,7 +109,12 @@ def test_serve_says_where_follows_edits_and_reports_errors(served):
     assert "Traceback" not in served.output()
 
     page.write_text(good, encoding="utf-8")
-    assert _wait_for(lambda: served.status().get("errors") == [], 60, served.proc), served.output()
+    assert _wait_for(lambda: served.status().get("errors") == [] and served.status()["settled"], 60, served.proc), \
+        served.output()
+    # Reading files (git, MkDocs reading the theme) is no change: once settled, no round starts by itself.
+    rounds = served.status()["rounds"]
+    time.sleep(3)
+    assert served.status()["rounds"] == rounds, served.output()
 
 
 @pytest.mark.slow

@@ -119,7 +119,7 @@ def serve(build, config: Path, addr: str, site: Path | None) -> int:
     try:
         preview.update()  # the first build; its errors are shown like any other round's
         live.watch(str(build.docs))
-        live.watch(str(config))
+        live.watch(str(config), recursive=False)
         print(f"Serving the live preview on {live.url} (the site in {site}); edits under {build.docs} are followed. "
               "Ctrl+C stops.", file=sys.stderr, flush=True)
         live.serve()

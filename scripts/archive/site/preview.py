@@ -286,10 +286,21 @@ def server(preview: Preview, host: str, port: int):
             self._build_loop()
 
         def watch(self, path: str, func=None, *, recursive: bool = True) -> None:
-            super().watch(path, recursive=recursive)
+            """LiveReloadServer.watch, for changes only: inotify also reports files being opened and
+            read (by git, by MkDocs reading the theme), which must not start a round."""
+            path = str(Path(path).resolve())
+            self._watched_paths[path] = 1  # which also makes the server add the reload script to pages
             handler = watchdog.events.FileSystemEventHandler()
-            handler.on_any_event = lambda event: preview.changed.update(
-                Path(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p)
+
+            def changed(event):
+                if event.is_directory or event.event_type not in _CHANGES:
+                    return
+                preview.changed.update(Path(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p)
+                with self._rebuild_cond:
+                    self._want_rebuild = True
+                    self._rebuild_cond.notify_all()
+
+            handler.on_any_event = changed
             self.observer.schedule(handler, path, recursive=recursive)
 
         def _serve_request(self, environ, start_response):
@@ -308,6 +319,9 @@ def server(preview: Preview, host: str, port: int):
             return content[:end] + tag + content[end:]
 
     return Server()
+
+
+_CHANGES = ("created", "deleted", "modified", "moved", "closed")  # watchdog's event types that change a file
 
 
 def _respond(start_response, content_type: str, body: bytes):
