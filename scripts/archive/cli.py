@@ -92,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s; "
               f"{build.runner.forked} step(s) run beside the build)")
+        if build.local:  # a preview: every address in it is this machine's
+            print(f"{args.config}: built for local reading only: site_url is {build.release.canonical_base}, so every "
+                  "link and citation in site/ names this machine. To publish, build with SITE_URL set to the "
+                  "public address (`make site SITE_URL=https://…/`) or deploy (README, Deploying).", file=sys.stderr)
     return 0
 
 

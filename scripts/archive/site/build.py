@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 
@@ -28,13 +29,24 @@ CITATION_CFF = "CITATION.cff"  # beside mkdocs.yml
 SOURCE = "docs"  # the authored pages, beside mkdocs.yml
 
 
+def versioned(config: dict) -> bool:
+    """Whether mkdocs.yml (publish.settings()) builds a release published under /<version>/ with mike."""
+    return str((config.get("extra") or {}).get("archive_versioned", "")).lower() in ("1", "true", "yes")
+
+
 def release_of(config: dict) -> Release:
     """The release mkdocs.yml (publish.settings()) builds: its site_url and extra.archive_versioned,
     CITATION.cff beside it, and SOURCE_DATE_EPOCH (the reproducible-builds convention) for the
     revision dates."""
     identity = versions.read_identity(Path(config["config_file_path"]).parent / CITATION_CFF)
-    versioned = str((config.get("extra") or {}).get("archive_versioned", "")).lower() in ("1", "true", "yes")
-    return versions.for_site(identity, config.get("site_url") or "", versioned, os.environ.get("SOURCE_DATE_EPOCH"))
+    return versions.for_site(identity, config.get("site_url") or "", versioned(config), os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+LOCAL_ONLY = ("site_url is {url}, a local address: a site built so would name it in every canonical link, "
+              "citation, sitemap entry and feed link. For a preview run `make serve` (or `make site`, which "
+              "builds site/ for local reading); to publish set SITE_URL to the public address, e.g. "
+              "`SITE_URL=https://owner.github.io/repo/ mkdocs build`, or deploy with `python scripts/build.py "
+              "deploy` (README, Deploying)")
 
 
 class BuildError(Exception):
@@ -59,6 +71,7 @@ class Build:
     release: Release
     runner: Serial = field(default_factory=Parallel)
     serving: bool = False  # under `mkdocs serve`: regenerate before every rebuild
+    publishing: bool = False  # MkDocs on its own (`mkdocs build`, `mike deploy`): a local site_url is refused
     generated: Generated | None = None
     _run: _Rendering | None = None
 
@@ -82,10 +95,28 @@ class Build:
 
     # --- MkDocs's events, in the order MkDocs runs them (scripts/mkdocs_hooks.py) ----------------
 
+    @property
+    def local(self) -> bool:
+        """Built for this machine only (a preview): its addresses are local."""
+        return publish.local_address(self.release.canonical_base)
+
     def on_config(self, config):
+        if self.publishing and self.local:
+            raise BuildError(LOCAL_ONLY.format(url=self.release.canonical_base))
         config.markdown_extensions.append(ArchiveExtension())
         config["site_name"] = self.release.site_name
         config["site_description"] = self.release.description
+        extra = config["extra"]
+        if self.release.version_base == self.release.canonical_base:
+            # Not published with mike: no versions.json to show in Material's selector (nor to request).
+            extra.pop("version", None)
+        else:  # the outdated notice and the unversioned-address redirect (docs/overrides/partials/)
+            # mike's plugin joins the alias to site_url without a final slash; the 404 page's base_url is
+            # that path, and Material finds versions.json beside the version's folder only with the slash.
+            if config["site_url"] and not config["site_url"].endswith("/"):
+                config["site_url"] += "/"
+            extra["archive_version"] = self.release.version
+            extra["archive_latest"] = urlsplit(self.release.canonical_base).path
         return config
 
     def on_pre_build(self, config) -> None:
