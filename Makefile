@@ -80,4 +80,5 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf build site .site-staging-* .site-old-* test-artifacts $(CFF_VENV) audit/node_modules
+	rm -rf site .site-staging-* .site-old-* test-artifacts $(CFF_VENV) audit/node_modules
+	find build -mindepth 1 ! -path build/docs ! -path build/docs/.gitkeep -delete 2>/dev/null || true  # keeps docs_dir's placeholder

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ import yaml
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 from conftest import FIXTURE_DOCS, ROOT
+from support.site import mkdocs_project
 
 from archive.content.read import load
 from archive.citation.versions import read_identity, revision_dates
@@ -105,28 +105,16 @@ def pages_repo(tmp_path_factory):
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "init"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "remote", "add", "origin", str(tmp_path / "remote.git")], cwd=repo, check=True, env=env)
-    (repo / "mkdocs.yml").write_text(
-        yaml.safe_dump(
-            {
-                "INHERIT": str(ROOT / "mkdocs.yml"),
-                "docs_dir": "build/docs",
-                "theme": {"name": "material", "custom_dir": str(ROOT / "docs" / "overrides")},
-                "hooks": [str(ROOT / "scripts" / "mkdocs_hooks.py")],
-                "watch": [],
-                "nav": [{"Home": "index.md"}],
-            }
-        )
-    )
+    mkdocs_project(repo)
     return repo, env
 
 
 def _deploy(repo, env, version: str, text: str = "") -> subprocess.CompletedProcess:
     """`build.py deploy --push` of the project in `repo` at `version` (`text` appended to the memo's body)."""
-    shutil.copytree(FIXTURE_DOCS, repo / "docs", dirs_exist_ok=True)
+    mkdocs_project(repo, version=version)
     if text:
         memo = repo / "docs" / "documents" / "doc-memo.md"
         memo.write_text(memo.read_text(encoding="utf-8") + text, encoding="utf-8")
-    (repo / "CITATION.cff").write_text(CITATION_CFF.read_text().replace(f"version: {read_version()}", f"version: {version}"))
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "deploy", "--push", "--config", str(repo / "mkdocs.yml")],
                           cwd=repo, env={**env, "SOURCE_DATE_EPOCH": "1700000000"},
                           capture_output=True, text=True)

@@ -88,6 +88,8 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
         written.append(rel)
     for path in sorted(out.rglob("*"), reverse=True):
         rel = path.relative_to(out).as_posix()
+        if path.name.startswith("."):  # not ours (build/docs/.gitkeep); MkDocs skips dotfiles too
+            continue
         if path.is_file() and rel not in files:
             path.unlink()
             removed.append(rel)
