@@ -252,7 +252,16 @@ def test_an_old_version_shows_the_selector_and_a_notice_that_leads_to_the_latest
     expect(notice).to_contain_text("version 0.1.0")
     corrections = notice.get_by_role("link", name="what has been corrected since")
     assert urlsplit(corrections.evaluate("a => a.href")).path == "/REPO/latest/changelog/"
-    notice.get_by_role("link", name="Read this page in the latest version").click()
+    same_page = notice.get_by_role("link", name="Read this page in the latest version")
+    assert urlsplit(same_page.evaluate("a => a.href")).path == "/REPO/latest/documents/doc-memo/"
+    # Instant navigation within the old version replaces the notice with the next page's.
+    reader.page.locator(".md-header__button.md-logo").click()
+    reader.page.wait_for_url("**/REPO/0.1.0/")
+    expect(notice).to_be_visible()
+    assert urlsplit(same_page.evaluate("a => a.href")).path == "/REPO/latest/"
+    reader.page.go_back()
+    reader.page.wait_for_url("**/REPO/0.1.0/documents/doc-memo/")
+    same_page.click()
     reader.page.wait_for_url("**/REPO/latest/documents/doc-memo/")
     expect(reader.page.locator("article")).to_contain_text("A sentence added in 0.2.0.")
     expect(reader.page.locator("[data-md-component=outdated]")).to_be_hidden()  # the latest is not outdated
