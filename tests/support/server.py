@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -73,6 +74,14 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that leaves a page mid-download (a redirect, a test moving on) closes the connection:
+        not an error of the site. Anything else is printed, as the base class does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """A threaded http.server bound to 127.0.0.1 on a free port; the site directory is set later,
     because the site is built for the server's own URL."""
@@ -82,7 +91,7 @@ class SiteServer:
         /REPO/404.html, for a missing address under /REPO/)."""
         self.directory: Path | None = None
         self.handler = type("Handler", (StaticSiteHandler,), {"not_found": not_found})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler)
+        self.httpd = _Server(("127.0.0.1", 0), self._handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
