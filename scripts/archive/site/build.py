@@ -135,7 +135,7 @@ class Build:
     def on_page_content(self, html, page):
         self._run.printed[page.file.src_uri] = wholerecord.Printed(page.url, page.title or "", html)
         if search.indexed(page.meta):
-            self._run.indexer.add(page.url, page.title or "", html)
+            self._run.indexer.add(page.url, page.title or "", html, page.meta)
         return html
 
     def on_env(self, files, config) -> None:
