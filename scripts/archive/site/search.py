@@ -33,9 +33,11 @@ LANGUAGE = "und"  # BCP 47 "undetermined": Pagefind applies no stemmer and no se
 # Not indexed: permalinks, buttons, footnote back-links, and the labels of a page's header ("Type",
 # "Topics"), so that result excerpts show what a page says, not its form; the header's values stay.
 EXCLUDE = ".headerlink, .md-content__button, .footnote-backref, .entity-meta dt"
-# Types of page that are the record itself, ranked above what is said about them (sources, essays)
-# when both match: they carry the Pagefind filter rank:primary, whose results search.js lifts
-# (Pagefind's own weights act on words, not on a whole page).
+# Types of page that are the record itself, ranked above what is said about them (sources, essays):
+# they carry the Pagefind filter rank:primary, whose results search.js lifts, above all for a query
+# that names one of their topics (the filter topic). Pagefind's own weights act on words, not on a
+# whole page, and its scores saturate: a short press report with the word in its title scores as
+# high as a long document about it.
 PRIMARY = ("document", "event")
 # Scripts written without spaces between words, and their punctuation (「」、。（）): each character
 # becomes a word of its own (spaced), so that a Japanese query is a phrase of characters.
@@ -126,12 +128,12 @@ def spaced(content: str) -> str:
 
 
 def index_page(title: str, content: str, kind: str | None = None, topics=()) -> str:
-    """The page Pagefind reads: the content; the title and the topics, which Pagefind indexes as
-    metadata, above the text (so a page ranks first for its own subjects); the rank (PRIMARY)."""
-    meta = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{html.escape(APART.sub(" ", value))}">'
-                   for name, value in (("title", title), ("topics", ", ".join(topics))) if value)
-    if kind in PRIMARY:
-        meta += '<meta data-pagefind-filter="rank[content]" content="primary">'
+    """The page Pagefind reads: the content; the title, which Pagefind indexes too (so spaced as the
+    content is); and as filters, which search.js ranks by, the rank (PRIMARY) and the topics."""
+    meta = f'<meta data-pagefind-meta="title[content]" content="{html.escape(APART.sub(" ", title))}">'
+    filters = [("rank", "primary")] if kind in PRIMARY else []
+    filters += [("topic", topic) for topic in topics]
+    meta += "".join(f'<meta data-pagefind-filter="{name}[content]" content="{html.escape(value)}">' for name, value in filters)
     return (
         f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"{meta}</head><body><div data-pagefind-body>\n{spaced(content)}\n</div></body></html>\n"

@@ -35,6 +35,7 @@
 
   let pagefind = null; // a promise of the loaded module, made by the first query
   let primary = null; // a promise of the ids of rank:primary pages
+  let topics = null; // a promise of the topics' names
   let ticket = 0; // the newest query; older ones stop where they are
   let shown = null; // {results, next, terms, ticket} of the list on screen
 
@@ -80,7 +81,18 @@
     return holds(best.content) ? results : [];
   }
 
-  async function find(module, { words, runs }) {
+  async function ids(module, filters) {
+    return new Set((await module.search(null, { filters })).results.map(r => r.id));
+  }
+
+  // The pages whose topic the query names ("sanctions", "Tiananmen"), as ids.
+  async function about(module, value) {
+    topics = topics || module.filters().then(all => Object.keys(all.topic || {}));
+    const named = (await topics).filter(topic => folded(topic) === folded(value));
+    return named.length ? ids(module, { topic: { any: named } }) : new Set();
+  }
+
+  async function find(module, { words, runs }, value) {
     const parts = [];
     if (words.length) {
       const starts = words.map(w => new RegExp(`(^|[^\\p{L}\\p{N}_])${w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`, "u"));
@@ -89,8 +101,8 @@
     for (const run of runs) {
       parts.push(part(module, `"${[...run].join(" ")}"`, content => joined(content).replace(/\s+/g, "").includes(run)));
     }
-    primary = primary || module.search(null, { filters: { rank: "primary" } }).then(s => new Set(s.results.map(r => r.id)));
-    const [lifted, ...found] = await Promise.all([primary, ...parts]);
+    primary = primary || ids(module, { rank: "primary" });
+    const [lifted, subject, ...found] = await Promise.all([primary, about(module, value), ...parts]);
     // A page matches when it matches every part; its score is the sum.
     const scores = new Map(found[0].map(r => [r.id, { result: r, score: 0, parts: 0 }]));
     for (const results of found) {
@@ -101,8 +113,12 @@
     }
     return [...scores.values()]
       .filter(entry => entry.parts === found.length)
-      .map(entry => ({ result: entry.result, score: entry.score * (lifted.has(entry.result.id) ? PRIMARY : 1) }))
-      .sort((a, b) => b.score - a.score);
+      .map(({ result, score }) => ({
+        result,
+        score: score * (lifted.has(result.id) ? PRIMARY : 1),
+        first: lifted.has(result.id) && subject.has(result.id), // the record's pages on the topic named
+      }))
+      .sort((a, b) => (b.first - a.first) || (b.score - a.score));
   }
 
   function count(n, value) {
@@ -150,7 +166,7 @@
       return;
     }
     pagefind = pagefind || load().catch(error => { pagefind = null; throw error; }); // the next query retries
-    const results = await find(await pagefind, query);
+    const results = await find(await pagefind, query, value);
     if (mine !== ticket) return; // a newer query is on its way
     shown = { results, next: 0, busy: false, terms: [...query.words, ...query.runs].join(" ") };
     list.innerHTML = "";
