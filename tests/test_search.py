@@ -290,3 +290,18 @@ def test_a_result_highlights_the_query_on_arrival(searching, record, query):
     marks = searching.page.locator("article.md-content__inner mark[data-md-highlight]")
     expect(marks.first).to_be_visible(timeout=10_000)
     assert all(folded(text) == folded(query) for text in marks.all_inner_texts())
+
+
+def test_the_keyboard_reaches_the_results_and_enter_opens_the_first(searching, record):
+    """Material's keys work on the list search.js renders: arrows move through the results, Enter in
+    the box opens the first one listed."""
+    searching.search("sanctions")
+    first, second = searching.results(2)[:2]
+    searching.page.keyboard.press("ArrowDown")
+    searching.page.keyboard.press("ArrowDown")
+    assert searching.page.evaluate("document.activeElement.href").removeprefix(searching.base).split("?")[0] == second
+    searching.page.keyboard.press("ArrowUp")
+    searching.page.keyboard.press("ArrowUp")
+    expect(searching.page.locator("input.md-search__input")).to_be_focused()
+    searching.page.keyboard.press("Enter")
+    expect(searching.page).to_have_url(re.compile(re.escape(searching.base + first) + r"\?h="))

@@ -127,14 +127,15 @@
     return (say["search.result.other"] || "# matching documents").replace("#", n);
   }
 
-  function item(page, score, terms) {
+  // `rank` counts down the list: Material's Enter in the box opens the link of highest data-md-score.
+  function item(page, rank, terms) {
     const url = new URL(page.url.replace(/^\//, ""), base);
     if (terms) url.searchParams.set("h", terms); // Material's search.highlight marks them on arrival
     const li = document.createElement("li");
     li.className = "md-search-result__item";
     li.innerHTML =
       `<a href="${escapeHtml(url.href)}" class="md-search-result__link" tabindex="-1">` +
-      `<article class="md-search-result__article md-typeset" data-md-score="${score.toFixed(2)}">` +
+      `<article class="md-search-result__article md-typeset" data-md-score="${rank}">` +
       `<div class="md-search-result__icon md-icon"></div><h1>${escapeHtml(joined(page.meta.title || page.url))}</h1>` +
       // Pagefind escapes the page's text and marks the matches
       `<p>${joined(page.excerpt)}</p></article></a>`;
@@ -149,7 +150,7 @@
     const slice = state.results.slice(state.next, state.next + PAGE);
     const pages = await Promise.all(slice.map(entry => entry.result.data()));
     if (state !== shown) return;
-    pages.forEach((page, i) => list.appendChild(item(page, slice[i].score, state.terms)));
+    pages.forEach((page, i) => list.appendChild(item(page, state.results.length - state.next - i, state.terms)));
     state.next += slice.length;
     state.busy = false;
     if (scroller.scrollHeight <= scroller.clientHeight + 1) more(); // the list does not fill the box yet
