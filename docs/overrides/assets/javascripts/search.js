@@ -87,7 +87,7 @@
 
   // The pages whose topic the query names ("sanctions", "Tiananmen"), as ids.
   async function about(module, value) {
-    topics = topics || module.filters().then(all => Object.keys(all.topic || {}));
+    topics = topics || module.filters().then(all => Object.keys(all.topic || {}), error => { topics = null; throw error; });
     const named = (await topics).filter(topic => folded(topic) === folded(value));
     return named.length ? ids(module, { topic: { any: named } }) : new Set();
   }
@@ -101,7 +101,7 @@
     for (const run of runs) {
       parts.push(part(module, `"${[...run].join(" ")}"`, content => joined(content).replace(/\s+/g, "").includes(run)));
     }
-    primary = primary || ids(module, { rank: "primary" });
+    primary = primary || ids(module, { rank: "primary" }).catch(error => { primary = null; throw error; });
     const [lifted, subject, ...found] = await Promise.all([primary, about(module, value), ...parts]);
     // A page matches when it matches every part; its score is the sum.
     const scores = new Map(found[0].map(r => [r.id, { result: r, score: 0, parts: 0 }]));
@@ -148,12 +148,16 @@
     if (!state || state.busy || state.next >= state.results.length) return;
     state.busy = true;
     const slice = state.results.slice(state.next, state.next + PAGE);
-    const pages = await Promise.all(slice.map(entry => entry.result.data()));
-    if (state !== shown) return;
-    pages.forEach((page, i) => list.appendChild(item(page, state.results.length - state.next - i, state.terms)));
-    state.next += slice.length;
-    state.busy = false;
-    if (scroller.scrollHeight <= scroller.clientHeight + 1) more(); // the list does not fill the box yet
+    try {
+      const pages = await Promise.all(slice.map(entry => entry.result.data()));
+      if (state !== shown) return;
+      pages.forEach((page, i) => list.appendChild(item(page, state.results.length - state.next - i, state.terms)));
+      state.next += slice.length;
+    } finally {
+      state.busy = false; // a failed fetch is tried again on the next scroll
+    }
+    const open = scroller.clientHeight > 0; // a closed search box loads nothing more
+    if (open && scroller.scrollHeight <= scroller.clientHeight + 1) await more(); // the list does not fill the box yet
   }
 
   async function search() {
