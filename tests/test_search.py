@@ -104,6 +104,8 @@ def test_index_holds_the_record_not_the_listings(fixture_site):
 def test_japanese_characters_become_words_in_text_only():
     html = '<p title="宮本雄二">Yuji Miyamoto (宮本雄二) said 「対外姿勢」, G7首脳</p>'
     assert search.spaced(html) == '<p title="宮本雄二">Yuji Miyamoto ( 宮 本 雄 二 ) said 「 対 外 姿 勢 」 , G7 首 脳</p>'
+    # Japanese marked lang="ja" in pieces: the tags between them part nothing, and join nothing.
+    assert search.spaced('<span lang="ja">慎重論</span>=<span lang="ja">優先</span>―外') == '<span lang="ja">慎 重 論</span> =<span lang="ja"> 優 先</span> ― 外'
 
 
 def test_quotation_marks_and_apostrophes_are_set_apart_from_their_word():
@@ -267,7 +269,8 @@ def test_documents_and_events_on_a_topic_come_before_press_sources(searching, re
 
 
 def test_snippets_show_what_pages_say_not_their_header_labels(searching, record):
-    """A snippet never reads "Type Source Topics …": the labels of a page's header are not indexed."""
+    """A snippet never reads "Published in TV Asahi Published 23 December …": the labels of a page's
+    header are not indexed."""
     searching.search("sanctions")
     items = searching.page.locator(".md-search-result__item")
     paths = searching.results(10)[:10]

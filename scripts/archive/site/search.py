@@ -30,9 +30,10 @@ from archive.runner import NICE
 
 BUNDLE = "pagefind"  # folder in site/ holding the index and Pagefind's own scripts
 LANGUAGE = "und"  # BCP 47 "undetermined": Pagefind applies no stemmer and no segmenter
-# Not indexed: permalinks, buttons, footnote back-links, and the labels of a page's header ("Type",
-# "Topics"), so that result excerpts show what a page says, not its form; the header's values stay.
-EXCLUDE = ".headerlink, .md-content__button, .footnote-backref, .entity-meta dt"
+# Not indexed: permalinks, buttons, footnote back-links, the labels of a page's header ("Original
+# title", "Published in") and what only screen readers hear ("(external site)"), so that result
+# excerpts show what a page says, not its form; the header's values stay.
+EXCLUDE = ".headerlink, .md-content__button, .footnote-backref, .entity-meta dt, .visually-hidden"
 # Types of page that are the record itself, ranked above what is said about them (sources, essays):
 # they carry the Pagefind filter rank:primary, whose results search.js lifts, above all for a query
 # that names one of their topics (the filter topic). Pagefind's own weights act on words, not on a
@@ -122,9 +123,14 @@ class Indexer:
 
 def spaced(content: str) -> str:
     """HTML with a space after and before each character of WIDE and each quotation mark or
-    apostrophe attached to a word (APART), in text only, never inside a tag. search.js takes the
-    spaces out again in what it shows."""
-    return "".join(part if part.startswith("<") else APART.sub(" ", part) for part in TAG.split(content))
+    apostrophe attached to a word (APART), in text only, never inside a tag, and across tags as if
+    they were not there. search.js takes the spaces out again in what it shows."""
+    parts, last = [], ""  # the text's last character so far: tags do not part words (<span lang>)
+    for part in TAG.split(content):
+        if part and not part.startswith("<"):
+            part, last = APART.sub(" ", last + part)[len(last):], part[-1]
+        parts.append(part)
+    return "".join(parts)
 
 
 def index_page(title: str, content: str, kind: str | None = None, topics=()) -> str:
