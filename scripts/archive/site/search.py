@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from archive.runner import NICE
@@ -36,7 +37,7 @@ LANGUAGE = "und"  # BCP 47 "undetermined": Pagefind applies no stemmer and no se
 EXCLUDE = ".headerlink, .md-content__button, .footnote-backref, .entity-meta dt, .visually-hidden"
 # Types of page that are the record itself, ranked above what is said about them (sources, essays):
 # they carry the Pagefind filter rank:primary, whose results search.js lifts, above all for a query
-# that names one of their topics (the filter topic). Pagefind's own weights act on words, not on a
+# that names one of their topics (topic_word). Pagefind's own weights act on words, not on a
 # whole page, and its scores saturate: a short press report with the word in its title scores as
 # high as a long document about it.
 PRIMARY = ("document", "event")
@@ -49,6 +50,7 @@ WIDE = ("\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900
 # report's quoted headline five times the record's own pages. Set apart, it is the same word.
 APART = re.compile(f"(?<=[{WIDE}])(?=\\S)|(?<=\\S)(?=[{WIDE}])|(?<=[‘“])(?=\\S)|(?<=\\S)(?=[’”])|(?<=\\w)(?='\\w)")
 TAG = re.compile(r"(<[^>]*>)")
+TOPIC = "zqxtopic_"  # the beginning of a topic's word (topic_word)
 SCRIPTS = (Path("assets/javascripts/search.js"), Path("assets/javascripts/search-worker.js"))  # ours
 
 
@@ -133,16 +135,25 @@ def spaced(content: str) -> str:
     return "".join(parts)
 
 
+def topic_word(topic: str) -> str:
+    """The word that stands for a topic in the index: never typed by a reader, never the beginning
+    of another topic's word (search.js makes the same from a query)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", topic.lower()) if not unicodedata.combining(c))
+    return TOPIC + re.sub(r"[\W_]+", "_", plain).strip("_") + "__"
+
+
 def index_page(title: str, content: str, kind: str | None = None, topics=()) -> str:
     """The page Pagefind reads: the content; the title, which Pagefind indexes too (so spaced as the
-    content is); and as filters, which search.js ranks by, the rank (PRIMARY) and the topics."""
-    meta = f'<meta data-pagefind-meta="title[content]" content="{html.escape(APART.sub(" ", title))}">'
-    filters = [("rank", "primary")] if kind in PRIMARY else []
-    filters += [("topic", topic) for topic in topics]
-    meta += "".join(f'<meta data-pagefind-filter="{name}[content]" content="{html.escape(value)}">' for name, value in filters)
+    content is); the rank (PRIMARY) as a filter; the topics as words of the index, in metadata that
+    no result shows. (Not a filter: Pagefind writes a filter of many values in a different order
+    from one build to the next.)"""
+    meta = {"title": APART.sub(" ", title), "topics": " ".join(topic_word(t) for t in topics)}
+    head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{html.escape(value)}">' for name, value in meta.items() if value)
+    if kind in PRIMARY:
+        head += '<meta data-pagefind-filter="rank[content]" content="primary">'
     return (
         f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"{meta}</head><body><div data-pagefind-body>\n{spaced(content)}\n</div></body></html>\n"
+        f"{head}</head><body><div data-pagefind-body>\n{spaced(content)}\n</div></body></html>\n"
     )
 
 

@@ -35,7 +35,6 @@
 
   let pagefind = null; // a promise of the loaded module, made by the first query
   let primary = null; // a promise of the ids of rank:primary pages
-  let topics = null; // a promise of the topics' names
   let ticket = 0; // the newest query; older ones stop where they are
   let shown = null; // {results, next, terms, ticket} of the list on screen
 
@@ -85,11 +84,13 @@
     return new Set((await module.search(null, { filters })).results.map(r => r.id));
   }
 
-  // The pages whose topic the query names ("sanctions", "Tiananmen"), as ids.
+  // The pages whose topic the query names ("sanctions", "Tiananmen"), as ids: the topic's word in
+  // the index (search.py: topic_word), checked on the best result as a query word is.
   async function about(module, value) {
-    topics = topics || module.filters().then(all => Object.keys(all.topic || {}), error => { topics = null; throw error; });
-    const named = (await topics).filter(topic => folded(topic) === folded(value));
-    return named.length ? ids(module, { topic: { any: named } }) : new Set();
+    const word = `zqxtopic_${folded(value).replace(/[^\p{L}\p{N}]+/gu, "_").replace(/^_+|_+$/g, "")}__`;
+    const { results } = await module.search(word);
+    const best = results.length ? await results[0].data() : null;
+    return best && (best.meta.topics || "").split(" ").includes(word) ? new Set(results.map(r => r.id)) : new Set();
   }
 
   async function find(module, { words, runs }, value) {
