@@ -41,11 +41,13 @@ class Generated:
         return self.records.result()
 
 
-def render_pages(corpus: Corpus, release: Release, runner=None) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
-    """(relative path -> Markdown for every generated page, reading order), for a valid corpus."""
+def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None
+                 ) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
+    """(relative path -> Markdown for every generated page, reading order), for a valid corpus.
+    `revised` (id -> ISO date) gives the bibliography its access dates."""
     runner = runner or Serial()
     by_type = {t: corpus.of_type(t) for t in TYPES}
-    bibliography = runner.beside(indexes.bibliography, by_type["source"])  # citeproc, on another CPU
+    bibliography = runner.beside(indexes.bibliography, by_type["source"], revised or {})  # citeproc-js, on another CPU
     writer = PageWriter(corpus.by_id(), graph.build(corpus))
     pages = {entity.md_path: writer.page(entity) for entity in corpus.entities}
     ordered = {}
@@ -109,7 +111,7 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
     tree_job = runner.beside(records.tree_files, corpus, release, revised)
     records_job = runner.beside(records.page_records, corpus, release, revised, later=True)
-    pages, order = render_pages(corpus, release, runner)
+    pages, order = render_pages(corpus, release, runner, revised)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
