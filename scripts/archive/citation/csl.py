@@ -90,6 +90,10 @@ def source_item(entity: Entity, accessed: str | None = None) -> dict:
         if not spec.csl or value in (None, "", []) or spec.csl in ("title", "original-title", "abstract", "keyword", "note"):
             continue
         item[spec.csl] = spec.form.csl(value)
+    if item.get("type") == "article" and item.get("container-title"):
+        # CSL's `article` is a preprint or working paper (the styles print "Preprint"); the record's
+        # `article` sources are articles of online magazines and news sites.
+        item["type"] = "article-magazine"
     set_title(item, entity.title, entity.get(TITLE_ORIGINAL))
     if accessed and item.get("URL") and "issued" not in item:
         item["accessed"] = csl_date(accessed)
