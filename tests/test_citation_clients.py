@@ -124,3 +124,26 @@ def test_bibliography_entries_are_citeproc_js_entries(real_site):
     page = real_site.html("sources/")
     for li in page.select("ul.bibliography > li"):
         assert citeproc_js.canonical(li.select_one(".csl-entry").decode_contents()) == citeproc_js.canonical(rendered[li["id"]])
+
+
+def test_how_to_cite_example_is_the_cite_box(real_site):
+    """The How to cite page's worked example is made by the cite box's code: its bibliography entry,
+    APA and MLA are the example page's box, word for word."""
+    from archive.citation import formats
+
+    guide = real_site.html(f"essays/{formats.HOW_TO_CITE}/")
+    examples = [citeproc_js.canonical(q.p.decode_contents()) for q in guide.select("blockquote.cite-example")]
+    box = real_site.html(f"documents/{formats.EXAMPLE_PAGE}/").find("section", id="cite-this-page")
+    shown = [citeproc_js.canonical(box.find(id=f"cite-{s}").decode_contents()) for s in ("chicago", "apa", "mla")]
+    assert examples[2:] == shown
+    assert examples[0].startswith("1. ") and box.select_one("a.cite-fixed")["href"] in examples[0]
+    assert examples[1].startswith("2. ") and len(examples[1]) < len(examples[0])
+
+
+def test_later_notes_on_a_page_are_shortened(real_site):
+    """Chicago's shortened note: a source's second and later notes on a page name it by its title alone."""
+    notes = real_site.html("documents/mofa-position-paper-1989-06-04/").select("div.footnote li")
+    href = "asahi-webronza-2020-12-28-june-4-paper/"
+    citing = [n for n in notes if n.find("a", href=lambda h: bool(h) and h.endswith(href))]
+    assert "Webronza" in citing[0].get_text()  # the full note: where and when it was published, online
+    assert len(citing) > 1 and all("Webronza" not in n.get_text() for n in citing[1:])

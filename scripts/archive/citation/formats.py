@@ -246,3 +246,30 @@ def cite_box(item: dict, styled: dict[str, str], recs: dict[str, str], links: di
         f'<dl class="cite-formats">\n' + "\n".join(rows) + "\n</dl>\n"
         f"{document}</section>\n"
     )
+
+
+HOW_TO_CITE = "how-to-cite"  # the essay whose worked example is generated from the cite box's own code
+EXAMPLE_PAGE = "mofa-position-paper-1989-06-04"  # the page it cites, where the record has it
+
+
+def worked_example(entity: Entity, item: dict) -> str:
+    """Markdown of the How to cite page's worked example: `entity`'s page cited in Chicago notes (first
+    and shortened note) and bibliography, APA and MLA, by the same citeproc-js call as every cite box."""
+    styled = formatted([item])
+    first, later = csl.format_notes([item])[item["id"]]
+
+    def quote(label: str, text: str) -> str:
+        return f'{label}\n\n<blockquote class="cite-example"><p>{text}</p></blockquote>\n\n'
+
+    return (
+        "## A worked example\n\n"
+        f"The page on [{html.escape(entity.title)}](../{entity.md_path}), in the version this site was built as "
+        f"(version {html.escape(item['version'])}), cited as its Cite this page box cites it: these strings are made "
+        "by the same code as the box, so they cannot disagree with it. The address, version and dates are those of "
+        "this build; take yours from the box of the page you read.\n\n"
+        + quote("Chicago, first note:", "1. " + first)
+        + quote("Chicago, shortened note for later references:", "2. " + later)
+        + quote("Chicago, bibliography entry:", styled["chicago"][item["id"]])
+        + quote("APA:", styled["apa"][item["id"]])
+        + quote("MLA:", styled["mla"][item["id"]])
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.citation import records, versions
+from archive.citation import formats, records, versions
 from archive.citation.versions import Release
 from archive.content import graph, urls
 from archive.content.errors import ContentErrors
@@ -56,6 +56,11 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
             path, pages[path] = indexes.type_index(type_name, by_type[type_name])
             ordered[type_name] = indexes.ordered(type_name, by_type[type_name])
     path, pages[path], ordered["source"] = bibliography.result()
+    index = corpus.by_id()
+    if formats.HOW_TO_CITE in index and by_type["document"]:
+        example = index.get(formats.EXAMPLE_PAGE) or by_type["document"][0]
+        item = formats.page_item(example, release, (revised or {}).get(example.id, release.built or "2000"))
+        pages[index[formats.HOW_TO_CITE].md_path] += "\n" + formats.worked_example(example, item)
     for path, text in (
         indexes.timeline(corpus.entities),
         indexes.home(by_type, release.site_name, release.description),
