@@ -178,11 +178,17 @@ def formatted(pages: list[dict], documents: list[dict] = ()) -> dict[str, dict[s
     document's Chicago form is its note: Chicago's bibliography leaves out unpublished manuscripts
     whose archive is not known (CMOS 14.114), as the style file does."""
     styles = [style for style, _ in FORMATTED]
-    answers = csl.render([{"style": s, "items": [*pages, *documents]} for s in styles]
-                         + ([{"style": "chicago", "items": list(documents), "notes": True}] if documents else []))
+    others = [s for s in styles if s != "chicago"]
+    jobs = [{"style": s, "items": list(pages)} for s in styles]
+    if documents:
+        jobs += [{"style": s, "items": list(documents)} for s in others]
+        jobs.append({"style": "chicago", "items": list(documents), "notes": True})
+    answers = csl.render(jobs)
     out = {s: {k: csl.entry(v) for k, v in a["entries"].items()} for s, a in zip(styles, answers)}
-    for key, notes in (answers[len(styles)]["notes"].items() if documents else ()):
-        out["chicago"][key] = notes["first"]
+    if documents:
+        for s, answer in zip(others, answers[len(styles):]):
+            out[s].update({k: csl.entry(v) for k, v in answer["entries"].items()})
+        out["chicago"].update({k: notes["first"] for k, notes in answers[-1]["notes"].items()})
     return out
 
 
