@@ -54,6 +54,8 @@ def render(items: list[dict]) -> dict[str, dict[str, str]]:
 def canonical(fragment: str) -> str:
     """What a reader sees and copies: text and italics; links unwrapped, whitespace collapsed."""
     soup = BeautifulSoup(fragment, "html.parser")
+    for hidden in soup.select(".visually-hidden"):  # "(external site)", for screen readers
+        hidden.decompose()
     for tag in soup.find_all(True):
         if tag.name in ("i", "em"):
             tag.insert_before("<i>")

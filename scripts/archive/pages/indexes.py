@@ -16,6 +16,7 @@ from archive.content.model import (
 )
 from archive.content.read import Entity
 from archive.pages import wholerecord
+from archive.site.mdext import EXTERNAL_NOTE
 from archive.pages.markdown import entity_date, esc, first_date, front_matter, link, mark_languages, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
@@ -83,8 +84,11 @@ _URL = re.compile(r"https?://[^\s<]+[^\s<.,;:)]")
 
 
 def _linked(entry: str) -> str:
-    """A formatted entry with its URL as a link (citeproc-js prints it as text; the text stays the same)."""
-    return _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', entry)
+    """A formatted entry with its URL as a link (citeproc-js prints it as text; the text stays the same),
+    marked as leaving the site as our Markdown extension marks every other such link (the list is raw
+    HTML, which the extension does not see)."""
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}" class="external" rel="noopener external">{m.group(0)}'
+                              f'<span class="visually-hidden"> {EXTERNAL_NOTE}</span></a>', entry)
 
 
 def bibliography(sources: list[Entity], revised: dict[str, str]) -> tuple[str, str, list[Entity]]:
