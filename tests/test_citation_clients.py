@@ -147,3 +147,13 @@ def test_later_notes_on_a_page_are_shortened(real_site):
     citing = [n for n in notes if n.find("a", href=lambda h: bool(h) and h.endswith(href))]
     assert "Webronza" in citing[0].get_text()  # the full note: where and when it was published, online
     assert len(citing) > 1 and all("Webronza" not in n.get_text() for n in citing[1:])
+
+
+def test_without_citeproc_js_the_build_says_what_to_run(monkeypatch, tmp_path):
+    import pytest
+
+    from archive.citation import csl
+
+    monkeypatch.setattr(csl, "CITE", tmp_path)  # a checkout where `make cite` has not run
+    with pytest.raises(csl.CitationError, match="run `make cite`"):
+        csl.format_each([{"id": "x", "type": "webpage", "title": "X"}], ["apa"])
