@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import os
 import subprocess
 import sys
@@ -12,8 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+from support import zotero
+import yaml
 from playwright.sync_api import expect
 from conftest import FIXTURE_DOCS, ROOT
 from support.site import mkdocs_project
@@ -173,6 +175,15 @@ def test_mike_publishes_fixed_versions_and_a_latest_alias(deployed):
     assert f'href="{PAGES_URL}0.1.0/documents/doc-memo/">Cite this version' in first
     assert "Version <strong>0.1.0</strong>" in first
     assert "A sentence added in 0.2.0." in latest and "A sentence added in 0.2.0." not in first
+    # What a reference manager saves from the head is the version read, not the moving latest/ (issue 17)
+    head = BeautifulSoup(first, "lxml").head
+    fixed = f"{PAGES_URL}0.1.0/documents/doc-memo/"
+    assert head.find("meta", property="og:url")["content"] == fixed
+    assert head.find("meta", attrs={"name": "DCTERMS.identifier"})["content"] == fixed
+    assert not head.find_all("meta", attrs={"name": re.compile("^citation_")})
+    page = next(n for n in json.loads(head.find("script", type="application/ld+json").string)["@graph"] if n["@type"] == "WebPage")
+    assert page["url"] == fixed and page["version"] == "0.1.0"
+    assert zotero.saved_item(first)["url"] == fixed
 
 
 @pytest.mark.slow

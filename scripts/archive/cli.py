@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # Imported here, not above: `check` needs none of this (rendering, citeproc, jsonschema, MkDocs).
     from archive.content import urls
+    from archive.citation.csl import CitationError
     from archive.content.errors import ContentErrors
     from archive.runner import Parallel, Serial
     from archive.site import publish
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         result = build.generate()
     except ContentErrors as exc:
         return _report(exc.errors)
+    except CitationError as exc:  # citeproc-js missing or failing: say what to do, no traceback
+        print(exc, file=sys.stderr)
+        return 1
     print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
     if args.command == "urls":
         added = urls.update(args.docs, urls.published(result.corpus, result.pages))

@@ -45,6 +45,7 @@ class PageWriter:
         self.graph = graph
         self._details: dict[str, str] = {}  # source id -> its note detail, the same in every note
         self._sort_keys: dict[str, tuple] = {}
+        self._cited: set[str] = set()
 
     def _sort_key(self, entity: Entity) -> tuple:
         key = self._sort_keys.get(entity.id)
@@ -68,7 +69,9 @@ class PageWriter:
         parts = []
         for item in items:
             source = self.index[item.source]
-            note = link(page.md_path, source) + self._source_detail(source)
+            # Chicago's shortened note: a source cited again on the page is named by its title alone.
+            note = link(page.md_path, source) + ("" if source.id in self._cited else self._source_detail(source))
+            self._cited.add(source.id)
             if item.locator:
                 note += f", {esc(item.locator)}"
             parts.append(note)
@@ -203,6 +206,7 @@ class PageWriter:
 
     def page(self, page: Entity, extra_meta: dict | None = None, after_header: str = "") -> str:
         notes: list[str] = []
+        self._cited: set[str] = set()  # sources already given a full note on this page
         body_lines = []
         for _, text, is_code in markup.body_lines(page.body, page.body_line):
             body_lines.append(text if is_code else self._prose(text, page, notes))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from itertools import groupby
 
 from markdown.extensions.toc import slugify
@@ -14,6 +16,7 @@ from archive.content.model import (
 )
 from archive.content.read import Entity
 from archive.pages import wholerecord
+from archive.site.mdext import EXTERNAL_NOTE
 from archive.pages.markdown import entity_date, esc, first_date, front_matter, link, mark_languages, rel, sort_key
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
@@ -77,21 +80,37 @@ def type_index(type_name: str, entities: list[Entity]) -> tuple[str, str]:
 BIBLIOGRAPHY = f"{FOLDERS['source']}/index.md"
 
 
-def bibliography(sources: list[Entity]) -> tuple[str, str, list[Entity]]:
-    """(path, Markdown, sources in its order): every source, formatted in Chicago notes-bibliography
-    style by citeproc-py, with its page link."""
-    formatted = csl.format_references([csl.source_item(s) for s in sources], "chicago")
-    entries = sorted(sources, key=lambda s: (formatted.get(s.id, "").lower(), s.id))
-    lines = [f"- {formatted[s.id]} [{'Source page'}]({s.id}.md) ({esc(s.get('seen'))})" for s in entries]
+_URL = re.compile(r"https?://[^\s<]+[^\s<.,;:)]")
+
+
+def _linked(entry: str) -> str:
+    """A formatted entry with its URL as a link (citeproc-js prints it as text; the text stays the same),
+    marked as leaving the site as our Markdown extension marks every other such link (the list is raw
+    HTML, which the extension does not see)."""
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}" class="external" rel="noopener external">{m.group(0)}'
+                              f'<span class="visually-hidden"> {EXTERNAL_NOTE}</span></a>', entry)
+
+
+def bibliography(sources: list[Entity], revised: dict[str, str]) -> tuple[str, str, list[Entity]]:
+    """(path, Markdown, sources in its order): every source in one Chicago notes-bibliography list by
+    citeproc-js, in the style's own order, with its page link. An undated online source is given the
+    date its record was last revised (`revised`) as the date it was accessed."""
+    by_id = {s.id: s for s in sources}
+    entries = csl.format_together([csl.source_item(s, revised.get(s.id)) for s in sources], "chicago")
+    items = "\n".join(
+        f'<li id="{html.escape(i)}"><span class="csl-entry">{_linked(entry)}</span> '
+        f'<a class="bibliography-page" href="{html.escape(i)}/">Source page</a> ({html.escape(str(by_id[i].get("seen")))})</li>'
+        for i, entry in entries
+    )
     body = (
         front_matter({"title": "Bibliography", "generated": True})
         + "# Bibliography\n\n"
         + f"Every source cited in the archive ({len(sources)}), formatted in Chicago notes-bibliography style. "
-        + "The note after each entry says how the source was seen: *full-text*, *excerpt* or *link-only*.\n\n"
-        + "\n".join(lines)
-        + "\n"
+        + "The note after each entry says how the source was seen: *full-text*, *excerpt* or *link-only*. "
+        + "For a source without a date of publication, the access date is the day its record here was last revised.\n\n"
+        + f'<ul class="bibliography">\n{items}\n</ul>\n'
     )
-    return BIBLIOGRAPHY, body, entries
+    return BIBLIOGRAPHY, body, [by_id[i] for i, _ in entries]
 
 
 def timeline(entities: list[Entity]) -> tuple[str, str]:

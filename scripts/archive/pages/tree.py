@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.citation import records, versions
+from archive.citation import formats, records, versions
 from archive.citation.versions import Release
 from archive.content import graph, urls
 from archive.content.errors import ContentErrors
@@ -41,11 +41,13 @@ class Generated:
         return self.records.result()
 
 
-def render_pages(corpus: Corpus, release: Release, runner=None) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
-    """(relative path -> Markdown for every generated page, reading order), for a valid corpus."""
+def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None
+                 ) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
+    """(relative path -> Markdown for every generated page, reading order), for a valid corpus.
+    `revised` (id -> ISO date) gives the bibliography its access dates."""
     runner = runner or Serial()
     by_type = {t: corpus.of_type(t) for t in TYPES}
-    bibliography = runner.beside(indexes.bibliography, by_type["source"])  # citeproc, on another CPU
+    bibliography = runner.beside(indexes.bibliography, by_type["source"], revised or {})  # citeproc-js, on another CPU
     writer = PageWriter(corpus.by_id(), graph.build(corpus))
     pages = {entity.md_path: writer.page(entity) for entity in corpus.entities}
     ordered = {}
@@ -54,6 +56,11 @@ def render_pages(corpus: Corpus, release: Release, runner=None) -> tuple[dict[st
             path, pages[path] = indexes.type_index(type_name, by_type[type_name])
             ordered[type_name] = indexes.ordered(type_name, by_type[type_name])
     path, pages[path], ordered["source"] = bibliography.result()
+    index = corpus.by_id()
+    if formats.HOW_TO_CITE in index and by_type["document"]:
+        example = index.get(formats.EXAMPLE_PAGE) or by_type["document"][0]
+        item = formats.page_item(example, release, (revised or {}).get(example.id, release.built or "2000"))
+        pages[index[formats.HOW_TO_CITE].md_path] += "\n" + formats.worked_example(example, item)
     for path, text in (
         indexes.timeline(corpus.entities),
         indexes.home(by_type, release.site_name, release.description),
@@ -109,7 +116,7 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
     tree_job = runner.beside(records.tree_files, corpus, release, revised)
     records_job = runner.beside(records.page_records, corpus, release, revised, later=True)
-    pages, order = render_pages(corpus, release, runner)
+    pages, order = render_pages(corpus, release, runner, revised)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
