@@ -40,12 +40,14 @@ class BuiltSite:
         return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
 
 
-def build_corpus(docs: Path, workdir: Path, nav=None, release=None, runner=None, **overrides) -> BuiltSite:
+def build_corpus(docs: Path, workdir: Path, nav=None, release=None, runner=None, limits=None, **overrides) -> BuiltSite:
     """Generate and build a docs tree with the real mkdocs.yml (optionally another nav), as `make site`
     does; a `release` (archive.citation.versions.Release) also sets MkDocs's site_url; other keywords
-    override mkdocs.yml settings (e.g. repo_url)."""
+    override mkdocs.yml settings (e.g. repo_url); `limits` (archive.pages.paging.Limits) forces long
+    listings and the whole record to split on a small corpus."""
     generated, site = workdir / "generated", workdir / "site"
-    build = Build(docs=docs, out=generated, release=release or local_release(), runner=runner or Parallel())
+    build = Build(docs=docs, out=generated, release=release or local_release(), runner=runner or Parallel(),
+                  **({"limits": limits} if limits else {}))
     result = build.generate()
     overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
     build.publish(ROOT / "mkdocs.yml", site, **({"nav": nav} if nav else {}), **overrides)

@@ -18,8 +18,9 @@ from archive.content.errors import ContentErrors
 from archive.content.model import ENTITY_TYPES, PLURAL_LABELS, TYPES
 from archive.content.read import Corpus
 from archive.content.validate import check
-from archive.pages import feed, indexes, topics, wholerecord
+from archive.pages import feed, indexes, paging, topics, wholerecord
 from archive.pages.entity import PageWriter
+from archive.pages.paging import Limits
 from archive.runner import Job, Serial
 
 # Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
@@ -32,7 +33,7 @@ class Generated:
     pages: dict[str, str]  # path in the tree -> Markdown
     revised: dict[str, str]  # id -> ISO date the page was last revised
     records: Job  # records.PageRecords, perhaps still being computed beside the build
-    reading_order: list[tuple[str, list[str]]]  # the whole-record page: (section title, [page paths])
+    reading_order: list[wholerecord.Volume]  # the whole record's print pages, each with its page paths
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
@@ -41,19 +42,21 @@ class Generated:
         return self.records.result()
 
 
-def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None
-                 ) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
-    """(relative path -> Markdown for every generated page, reading order), for a valid corpus.
+def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None,
+                 limits: Limits = Limits()) -> tuple[dict[str, str], list[wholerecord.Volume]]:
+    """(relative path -> Markdown for every generated page, the whole record's volumes), for a valid corpus.
     `revised` (id -> ISO date) gives the bibliography its access dates."""
     runner = runner or Serial()
     by_type = {t: corpus.of_type(t) for t in TYPES}
     bibliography = runner.beside(indexes.bibliography, by_type["source"], revised or {})  # citeproc-js, on another CPU
-    writer = PageWriter(corpus.by_id(), graph.build(corpus))
+    writer = PageWriter(corpus.by_id(), graph.build(corpus), limits)
     pages = {entity.md_path: writer.page(entity) for entity in corpus.entities}
+    sizes = {path: len(text) for path, text in pages.items()}
+    pages.update(writer.continued)
     ordered = {}
     for type_name in TYPES:
         if type_name != "source":
-            path, pages[path] = indexes.type_index(type_name, by_type[type_name])
+            pages.update(indexes.type_index(type_name, by_type[type_name], limits))
             ordered[type_name] = indexes.ordered(type_name, by_type[type_name])
     path, pages[path], ordered["source"] = bibliography.result()
     index = corpus.by_id()
@@ -61,16 +64,21 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
         example = index.get(formats.EXAMPLE_PAGE) or by_type["document"][0]
         item = formats.page_item(example, release, (revised or {}).get(example.id, release.built or "2000"))
         pages[index[formats.HOW_TO_CITE].md_path] += "\n" + formats.worked_example(example, item)
-    for path, text in (
-        indexes.timeline(corpus.entities),
-        indexes.home(by_type, release.site_name, release.description),
-        topics.topics_page(corpus.entities),
-        wholerecord.markdown(),
-    ):
-        pages[path] = text
+    pages.update(indexes.timeline(corpus.entities, limits))
+    pages.update(topics.topics_page(corpus.entities, limits))
+    path, pages[path] = indexes.home(by_type, release.site_name, release.description)
     reading = sorted(TYPES, key=lambda t: ENTITY_TYPES[t].print_order)
     order = [(PLURAL_LABELS[t], [e.md_path for e in ordered[t]]) for t in reading if ordered[t]]
-    return pages, order
+    by_path = {e.md_path: e for e in corpus.entities}
+    volumes = wholerecord.volumes(order, sizes, limits.volume, lambda run: paging.span(
+        paging.mark(by_path[run[0]]), paging.mark(by_path[run[-1]])))
+    pages.update(wholerecord.markdown(volumes))
+    if len(volumes) > 1:  # each printed page links to the volume that holds it
+        for volume in volumes:
+            for _, paths in volume.sections:
+                for page_path in paths:
+                    pages[page_path] += wholerecord.volume_note(page_path, volume)
+    return pages, volumes
 
 
 def _static_files(docs: Path) -> dict[str, bytes]:
@@ -105,8 +113,9 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
     return written, removed
 
 
-def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
-    """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error."""
+def generate(docs: Path, out: Path, release: Release, runner=None, limits: Limits = Limits()) -> Generated:
+    """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error.
+    `limits`: how long a listing or a printed volume grows before it is split."""
     runner = runner or Serial()
     corpus, errors = check(docs)
     if errors:
@@ -116,7 +125,7 @@ def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
     tree_job = runner.beside(records.tree_files, corpus, release, revised)
     records_job = runner.beside(records.page_records, corpus, release, revised, later=True)
-    pages, order = render_pages(corpus, release, runner, revised)
+    pages, order = render_pages(corpus, release, runner, revised, limits)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))

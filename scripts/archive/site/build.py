@@ -19,7 +19,8 @@ from markupsafe import escape
 
 from archive.citation import records, versions
 from archive.citation.versions import Release
-from archive.pages import wholerecord
+from archive.pages import topics, wholerecord
+from archive.pages.paging import Limits
 from archive.pages.tree import Generated, generate
 from archive.runner import Job, Parallel, Serial, settle
 from archive.site import csp, publish, search
@@ -62,6 +63,7 @@ class _Rendering:
     printed: dict[str, wholerecord.Printed] = field(default_factory=dict)  # src_uri -> rendered content
     downloads: Job | None = None
     whole_record: Job | None = None
+    topic_links: dict[str, str] = field(default_factory=dict)  # topic -> URL where its listing starts
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Build:
     runner: Serial = field(default_factory=Parallel)
     serving: bool = False  # under `mkdocs serve`: regenerate before every rebuild
     publishing: bool = False  # MkDocs on its own (`mkdocs build`, `mike deploy`): a local site_url is refused
+    limits: Limits = field(default_factory=Limits)  # how long listings and printed volumes grow before they split
     generated: Generated | None = None
     _run: _Rendering | None = None
 
@@ -86,7 +89,7 @@ class Build:
 
     def generate(self) -> Generated:
         """Check and generate (raises ContentErrors, writing nothing, on bad content)."""
-        self.generated = generate(self.docs, self.out, self.release, self.runner)
+        self.generated = generate(self.docs, self.out, self.release, self.runner, self.limits)
         return self.generated
 
     def publish(self, config_file: Path, site_dir: Path, **overrides) -> None:
@@ -149,15 +152,17 @@ class Build:
         for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
             if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
                 run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"))
-        sections = [(title, [run.printed[p] for p in paths if p in run.printed])
-                    for title, paths in self.generated.reading_order]
-        run.whole_record = self.runner.beside(wholerecord.body, sections, config["site_url"] or "")
+        run.topic_links = topics.links(self.generated.corpus.entities, self.limits)
+        run.whole_record = self.runner.beside(wholerecord.bodies, self.generated.reading_order, run.printed,
+                                              config["site_url"] or "")
         run.indexer.start(Path(config["site_dir"]))
         run.downloads = self.runner.beside(records.write_downloads, self.generated.page_records.downloads,
                                            Path(config["site_dir"]))
 
     def on_page_context(self, context, page):
         page.meta.update(self.generated.page_records.extras.get(page.file.src_uri, {}))
+        if page.meta.get("tags"):  # the chips link to our Topics pages, which Material's plugin does not know
+            context["tags"] = [topics.Chip(name, self._run.topic_links[name]) for name in page.meta["tags"]]
         return context
 
     def with_policy(self, output: str, path: Path) -> str:
