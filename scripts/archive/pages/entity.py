@@ -47,6 +47,13 @@ class _HeaderDisplay:
         return link(self.md_path, self.index[target_id])
 
 
+def _mark(item) -> str:
+    """An entry at the edge of a run, for the page links: (type, entity) pairs name their type."""
+    if isinstance(item, tuple):
+        return f"{PLURAL_LABELS[item[0]]}, {paging.mark(item[1])}"
+    return paging.mark(item)
+
+
 class PageWriter:
     """Renders pages against one corpus index and graph; numbering of notes is per page."""
 
@@ -185,9 +192,8 @@ class PageWriter:
         """The section `heading` listing `items` (entities, or pairs ending with one): its first run here,
         the others on pages of their own. `render(path, run)` is the Markdown of a run on page `path`."""
         runs = paging.chunks(items, self.limits.listing)
-        last = (lambda item: item[-1]) if isinstance(items[0], tuple) else (lambda item: item)
         pages = paging.pages_of(page.md_path, slugify(heading, "-"), f"{heading}: {page.title}", runs,
-                                lambda run: paging.span(paging.mark(last(run[0])), paging.mark(last(run[-1]))))
+                                lambda run: paging.span(_mark(run[0]), _mark(run[-1])))
         for n in range(1, len(runs)):
             path, title = pages.paths[n], f"{page.title}: {heading}, page {n + 1}"
             self.continued[path] = (

@@ -22,7 +22,7 @@ class Limits:
     twice that). Tests force splitting on a small corpus with small limits."""
 
     listing: int = 400
-    volume: int = 400_000
+    volume: int = 320_000
 
 
 def chunks(items: list, size: int) -> list[list]:
