@@ -210,6 +210,6 @@ def home(by_type: dict[str, list[Entity]], name: str, description: str) -> tuple
             f"- [{PLURAL_LABELS[t]}]({FOLDERS[t]}/index.md)" for t in types_where(lambda t: t.browse)
         )
         + "\n- [Timeline](timeline.md)\n- [Bibliography](sources/index.md)\n- [Topics](tags.md)\n"
-        + f"- [{wholerecord.TITLE}, on one page to print]({wholerecord.SOURCE})\n"
+        + f"- [{wholerecord.TITLE}, to print]({wholerecord.SOURCE})\n"
     )
     return path, "".join(out)
