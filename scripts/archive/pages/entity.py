@@ -196,9 +196,8 @@ class PageWriter:
                                 lambda run: paging.span(_mark(run[0]), _mark(run[-1])))
         for n in range(1, len(runs)):
             path, title = pages.paths[n], f"{page.title}: {heading}, page {n + 1}"
-            self.continued[path] = (
-                front_matter({"title": title, "generated": True}) + f"# {esc(title)}\n\n"
-                + f"{esc(heading)}: {link(path, page)}, {len(items)} in all.\n\n"
+            self.continued[path] = front_matter({"title": title, "generated": True}) + mark_languages(
+                f"# {esc(title)}\n\n{esc(heading)}: {link(path, page)}, {len(items)} in all.\n\n"
                 + pages.pager(n) + render(path, runs[n]) + "\n\n" + pages.pager(n)
             ).rstrip("\n") + "\n"
         return f"## {esc(heading)}\n\n" + pages.pager(0) + render(page.md_path, runs[0]) + "\n\n" + pages.pager(0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archive.content import dates
-from archive.pages.markdown import esc, first_date, rel
+from archive.pages.markdown import esc, first_date, mark_languages, rel
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Pages:
         if current:
             items.append(f'[Previous]({rel(here, self.paths[current - 1])}){{ rel="prev" }}')
         for n, (path, label) in enumerate(zip(self.paths, self.labels)):
-            text = f"{n + 1}" + (f" ({esc(label)})" if label else "")
+            text = f"{n + 1}" + (f" ({mark_languages(esc(label))})" if label else "")
             items.append(f"**{text}**" if n == current else f"[{text}]({rel(here, path)})")
         if current + 1 < len(self.paths):
             items.append(f'[Next]({rel(here, self.paths[current + 1])}){{ rel="next" }}')

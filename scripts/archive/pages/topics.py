@@ -18,7 +18,7 @@ from markdown.extensions.toc import slugify
 from archive.content.model import TAGS
 from archive.content.read import Entity
 from archive.pages import paging
-from archive.pages.markdown import esc, front_matter, link, sort_key
+from archive.pages.markdown import esc, front_matter, link, mark_languages, sort_key
 from archive.pages.paging import Limits
 
 PATH = "tags.md"
@@ -70,7 +70,7 @@ def topics_page(entities: list[Entity], limits: Limits = Limits()) -> dict[str, 
             started.add(tag)
             text.append("\n".join(f"- {link(path, e)}" for _, e in group) + "\n\n")
         text.append(pages.pager(n))
-        out[path] = "".join(text).rstrip("\n") + "\n"
+        out[path] = text[0] + mark_languages("".join(text[1:])).rstrip("\n") + "\n"
     return out
 
 

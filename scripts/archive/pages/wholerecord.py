@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.pages.markdown import esc, front_matter, rel
+from archive.pages.markdown import esc, front_matter, mark_languages, rel
 
 URL = "print_page/"
 SOURCE = "print_page.md"
@@ -91,7 +91,7 @@ def markdown(printed: list[Volume]) -> dict[str, str]:
             "within this page; each page ends with its address online.\n\n"
             f"{PLACEHOLDER}\n"
         )}
-    listing = "\n".join(f"{n}. [{esc(v.title.split(': ', 1)[1])}]({rel(SOURCE, v.md_path)})" for n, v in enumerate(printed, 1))
+    listing = "\n".join(f"{n}. [{mark_languages(esc(v.title.split(': ', 1)[1]))}]({rel(SOURCE, v.md_path)})" for n, v in enumerate(printed, 1))
     pages = {SOURCE: (
         front_matter({"title": TITLE, "generated": True})
         + f"# {TITLE}\n\n"
@@ -107,14 +107,14 @@ def markdown(printed: list[Volume]) -> dict[str, str]:
             around.append(f"[Next volume]({rel(volume.md_path, printed[n + 1].md_path)})")
         pages[volume.md_path] = (
             front_matter({"title": volume.title, "generated": True, "hide": ["toc"]})
-            + f"# {esc(volume.title)}\n\n" + " · ".join(around) + f"\n\n{PLACEHOLDER}\n"
+            + f"# {mark_languages(esc(volume.title))}\n\n" + " · ".join(around) + f"\n\n{PLACEHOLDER}\n"
         )
     return pages
 
 
 def volume_note(page_path: str, volume: Volume) -> str:
     """The line on a printed page that links to its volume."""
-    return f"\n[Print: {esc(volume.title)}]({rel(page_path, volume.md_path)}){{ .whole-record-volume }}\n"
+    return f"\n[Print: {mark_languages(esc(volume.title))}]({rel(page_path, volume.md_path)}){{ .whole-record-volume }}\n"
 
 
 def anchor(url: str) -> str:
