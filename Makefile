@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test test-fast site check generate bench clean lock urls browser audit
+.PHONY: serve test test-fast site check generate bench clean lock urls browser audit cite
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,17 @@ $(CFF_STAMP): requirements-cff.txt
 	$(CFF_VENV)/bin/python -m pip install --quiet -r requirements-cff.txt
 	touch $(CFF_STAMP)
 
+# citeproc-js, which formats every citation of the site (scripts/archive/citation/csl.py), pinned in
+# cite/package-lock.json; installed from npm once, so that a build itself needs no network.
+CITE_STAMP := cite/node_modules/.installed
+$(CITE_STAMP): cite/package.json cite/package-lock.json
+	cd cite && npm ci --no-audit --no-fund --ignore-scripts
+	touch $(CITE_STAMP)
+cite: $(CITE_STAMP)
+
 ## make serve: live preview on http://127.0.0.1:8000 (PORT=8001: another port) that follows edits in docs/
 PORT ?= 8000
-serve: $(STAMP)
+serve: $(STAMP) $(CITE_STAMP)
 	$(PY) scripts/build.py serve --addr 127.0.0.1:$(PORT)
 
 ## make check: validate every page without rendering; errors as path:line: message
@@ -33,27 +41,40 @@ check: $(STAMP)
 	$(PY) scripts/build.py check
 
 ## make generate: write the generated Markdown tree into build/docs
-generate: $(STAMP)
+generate: $(STAMP) $(CITE_STAMP)
 	$(PY) scripts/build.py generate
 
 ## make site: check, generate and build the static site into site/ (atomically)
-site: $(STAMP)
+site: $(STAMP) $(CITE_STAMP)
 	$(PY) scripts/build.py site
 
-## make test: the whole test suite (installs what it needs first)
-test: $(STAMP) $(CFF_STAMP) browser
+## make test: the whole test suite (installs what it needs first; ARCHIVE_BROWSER=playwright: Playwright's Chromium)
+test: $(STAMP) $(CFF_STAMP) $(CITE_STAMP) browser
 	$(PY) -m pytest
 
 ## make test-fast: the suite without the browser and the slow tests (real record built, serving, deploying); about 40 s
-test-fast: $(STAMP) $(CFF_STAMP)
+test-fast: $(STAMP) $(CFF_STAMP) $(CITE_STAMP)
 	$(PY) -m pytest -m "not browser and not slow"
 
-# The browser tests and the audit drive Debian's Chromium (Playwright's own browser download does
-# not work here). Installed when absent; CI runs as root on a fresh machine. The Japanese font makes
-# the review screenshots legible.
+# Which Chromium the browser tests drive (tests/support/browser.py reads the same variable), installed
+# here when absent:
+#   debian (the default): Debian's package, on this project's machines and under .ci/run, which run as
+#     root (Playwright's own browser download does not work there). The Japanese font makes the review
+#     screenshots legible.
+#   playwright: Playwright's own build, on GitHub's runners (.github/workflows/ci.yml sets it): they are
+#     not root, and Ubuntu's chromium package is a snap that does not run headless there. Playwright
+#     installs the system libraries and fonts it needs (the Japanese font among them) with sudo.
+ARCHIVE_BROWSER ?= debian
+export ARCHIVE_BROWSER
 CHROMIUM := /usr/bin/chromium
-browser:
+browser: $(STAMP)
+ifeq ($(ARCHIVE_BROWSER),debian)
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont-gothic; }
+else ifeq ($(ARCHIVE_BROWSER),playwright)
+	$(PY) -m playwright install --with-deps chromium
+else
+	$(error ARCHIVE_BROWSER=$(ARCHIVE_BROWSER): use debian (Debian's /usr/bin/chromium) or playwright (Playwright's own build))
+endif
 
 AUDIT_STAMP := audit/node_modules/.installed
 $(AUDIT_STAMP): audit/package.json audit/package-lock.json
@@ -69,7 +90,7 @@ urls: $(STAMP)
 	$(PY) scripts/build.py urls
 
 ## make bench: the performance benchmark (prints ratios; not part of make test). BENCH_ARGS="--sizes 1000 --runs 3 --baseline REV"
-bench: $(STAMP)
+bench: $(STAMP) $(CITE_STAMP)
 	$(PY) scripts/tools/bench.py $(BENCH_ARGS)
 
 ## make lock: re-pin requirements.txt from requirements.in in a fresh environment
@@ -81,4 +102,5 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf build site .site-staging-* .site-old-* test-artifacts $(CFF_VENV) audit/node_modules
+	rm -rf site .site-staging-* .site-old-* test-artifacts $(CFF_VENV) audit/node_modules cite/node_modules
+	find build -mindepth 1 ! -path build/docs ! -path build/docs/.gitkeep -delete 2>/dev/null || true  # keeps docs_dir's placeholder

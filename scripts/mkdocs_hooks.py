@@ -32,9 +32,12 @@ def on_startup(command, dirty):
 
 def on_config(config):
     global _build
-    if _build is None:
-        _build = Build.from_config(Path(config["config_file_path"]), serving=_serving)
-    return _build.on_config(config)
+    if _build is None:  # MkDocs on its own: `mkdocs serve` previews, anything else publishes
+        _build = Build.from_config(Path(config["config_file_path"]), serving=_serving, publishing=not _serving)
+    try:
+        return _build.on_config(config)
+    except BuildError as exc:
+        raise PluginError(str(exc)) from None
 
 
 def on_pre_build(config):

@@ -28,7 +28,9 @@ def test_name_and_description_come_from_citation_cff_everywhere(fixture_site):
     package = json.loads((fixture_site.site / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert package["title"] == IDENTITY.name and package["version"] == IDENTITY.version
     page = fixture_site.html("documents/doc-memo/")
-    assert page.find("meta", attrs={"name": "citation_author"})["content"] == IDENTITY.editors
+    assert page.find("meta", attrs={"name": "DCTERMS.publisher"})["content"] == IDENTITY.name
+    (item,) = json.loads((fixture_site.site / "documents" / "doc-memo" / "doc-memo.json").read_text(encoding="utf-8"))
+    assert item["author"] == [{"literal": IDENTITY.editors}]
 
 
 def test_every_page_of_the_record_shows_its_last_revision(fixture_site):

@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     # Imported here, not above: `check` needs none of this (rendering, citeproc, jsonschema, MkDocs).
     from archive.content import urls
+    from archive.citation.csl import CitationError
     from archive.content.errors import ContentErrors
     from archive.runner import Parallel, Serial
     from archive.site import publish
@@ -76,6 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         result = build.generate()
     except ContentErrors as exc:
         return _report(exc.errors)
+    except CitationError as exc:  # citeproc-js missing or failing: say what to do, no traceback
+        print(exc, file=sys.stderr)
+        return 1
     print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
     if args.command == "urls":
         added = urls.update(args.docs, urls.published(result.corpus, result.pages))
@@ -94,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"site built into {args.site} ({time.perf_counter() - started:.1f} s; "
               f"{build.runner.forked} step(s) run beside the build)")
+        if build.local:  # a preview: every address in it is this machine's
+            print(f"{args.config}: built for local reading only: site_url is {build.release.canonical_base}, so every "
+                  "link and citation in site/ names this machine. To publish, build with SITE_URL set to the "
+                  "public address (`make site SITE_URL=https://…/`) or deploy (README, Deploying).", file=sys.stderr)
     return 0
 
 

@@ -1,11 +1,14 @@
-"""A synthetic corpus in the real content format, for benchmarks and scale tests
-(`python scripts/tools/synth.py OUT --documents N [--seed S]`).
+"""A synthetic corpus in the real content format and of the real record's shape, for benchmarks and
+scale tests (`python scripts/tools/synth.py OUT --documents N [--seed S]`).
 
 `write_corpus(out, documents=N, seed=S)` writes N documents plus proportionate events, people,
-organisations and sources (and the essays the site's nav names), with Pandoc citations carrying
-locators, multi-source citations, [[id]] links, front-matter relations, Japanese titles and
-prose, and the occasional discrepancy block. Every page is valid (`make check` passes) and the
-output depends only on (N, seed): the same arguments give the same bytes.
+organisations, sources and archival files (and the essays the site's nav names). Shaped like the
+record's own document pages: long bodies in sections, dozens of Pandoc citations with locators,
+Japanese quotations, discrepancy blocks on many pages; and like a grown archive's hubs: every
+document has the Ministry as originator, one release and one of a few files (each listing thousands
+of documents at 10,000), and cites some of a few main press sources, which are thus cited by
+thousands of pages. Every page is valid (`make check` passes) and the output depends only on
+(N, seed): the same arguments give the same bytes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # scripts/, when r
 from archive.content.model import FOLDERS  # noqa: E402
 
 # Proportions per document, with floors so that tiny corpora still have every kind of page.
-RATIOS = {"event": (0.1, 4), "person": (0.08, 4), "organization": (0.02, 3), "source": (0.2, 5)}
+RATIOS = {"event": (0.1, 4), "person": (0.08, 4), "organization": (0.02, 3), "source": (0.2, 8), "file": (0.001, 2)}
+HUB_SOURCES = 5  # the main press sources, which most documents cite (the first sources)
+DOCUMENT_SECTIONS = (2, 5)  # sections per document body, each of a few cited paragraphs
+QUOTES_JA = (
+    "「中国に対し、制裁措置を共同して取ることには、日本は反対」", "「我々の対中国非難にも自ら限界あり」",
+    "「西側が一致して中国を孤立化へ追いやるのは得策ではない」", "「関係を徐々に修復していくことが必要」",
+    "「人道的見地から容認出来ない」", "「事件当日に中国に融和的対応をとる方針を決めていた」",
+)
 ESSAYS = (
     ("overview", "Overview", 1),
     ("about-the-release", "About the release", 2),
@@ -90,8 +100,10 @@ class _Writer:
         self.n = counts(documents)
         self.ids = {t: [f"{prefix}-{i:05d}" for i in range(1, self.n[t] + 1)] for t, prefix in (
             ("document", "syn-doc"), ("event", "syn-event"), ("person", "syn-person"),
-            ("organization", "syn-org"), ("source", "syn-src"),
+            ("organization", "syn-org"), ("source", "syn-src"), ("file", "syn-file"),
         )}
+        self.release = self.ids["event"][0]  # the release event: every document and file names it
+        self.ministry = self.ids["organization"][0]  # originator of every document, holder of every file
         # Each entity's date, decided once so relations can agree with it.
         self.day = {i: self._date() for t in ("document", "event") for i in self.ids[t]}
 
@@ -103,9 +115,12 @@ class _Writer:
         return sorted(self.rng.sample(self.ids[type_name], min(k, len(self.ids[type_name]))))
 
     def cite(self) -> str:
-        """A citation as authors write them: one source or several, usually with a locator."""
+        """A citation as authors write them: one source or several, usually with a locator; most name
+        one of the main press sources, as the record's pages do."""
         items = []
-        for source in self.pick("source", self.rng.choice((1, 1, 1, 2, 2, 3))):
+        sources = set(self.pick("source", self.rng.choice((0, 0, 1, 1, 2))))
+        sources |= set(self.rng.sample(self.ids["source"][:HUB_SOURCES], 1))
+        for source in sorted(sources):
             locator = self.rng.choice((None, f"para. {self.rng.randint(1, 12)}", f"paras. {self.rng.randint(1, 5)}–{self.rng.randint(6, 9)}",
                                        f"p. {self.rng.randint(1, 300)}", "headline"))
             items.append(f"@{source}" + (f", {locator}" if locator else ""))
@@ -123,6 +138,7 @@ class _Writer:
             parts.append(f"It is discussed with [[{target}]] and {rng.choice(CLAUSES)} {self.cite()}.")
         if japanese:
             parts.append(rng.choice(SENTENCES_JA).format(topic=rng.choice(TOPICS_JA)) + self.cite())
+            parts.append(f"One report quotes it as {rng.choice(QUOTES_JA)} (our translation: {rng.choice(CLAUSES)}) {self.cite()}.")
         rng.shuffle(parts)
         return " ".join(parts)
 
@@ -181,7 +197,9 @@ class _Writer:
         for i, ident in enumerate(self.ids["event"]):
             day = self.day[ident]
             meta = {"id": ident, "type": "event", "title": f"Talks on {self.rng.choice(TOPICS)} in {self.rng.choice(PLACES)} ({i + 1})"}
-            if i % 3 == 0:
+            if ident == self.release:
+                meta.update(title="Release of diplomatic records", title_original="外交記録公開", date="2020-12-23")
+            elif i % 3 == 0:
                 meta["start"], meta["end"] = day, day[:-2] + f"{min(28, int(day[-2:]) + 2):02d}"
             else:
                 meta["date"] = day
@@ -201,27 +219,46 @@ class _Writer:
                 "title_original": f"{TOPICS_JA[topic]}について({i + 1})",
                 "date": self.day[ident],
                 "genre": genre,
-                "originator": self.pick("organization", 1),
+                "originator": [self.ministry],
                 "recipients": self.pick("person", 1),
                 "language": "ja",
-                "events": self.pick("event", self.rng.randint(1, 2)),
+                "file": self.rng.choice(self.ids["file"]),
+                "release": self.release,
+                "events": self.pick("event", self.rng.randint(1, 3)),
+                "organizations": sorted({self.ministry, *self.pick("organization", self.rng.randint(0, 2))}),
                 "people": self.pick("person", self.rng.randint(1, 3)),
                 "summary": f"A synthetic {genre} about {TOPICS[topic]}, dated {self.day[ident]}.",
                 "tags": sorted(self.rng.sample(("G7", "sanctions", "Tiananmen", "loans", "Hong Kong", "human rights"), 2)),
             }
             if i:
                 meta["related"] = sorted({self.ids["document"][self.rng.randrange(i)]})
-            if i % 20 == 0:
+            if i % 3 == 0:
                 meta["discrepancies"] = [{
-                    "topic": "Date of the paper",
-                    "claim": f"One report dates it a day later {self.cite()}.",
-                    "evidence": f"The released file gives {self.day[ident]} {self.cite()}.",
-                    "verdict": "The file's own date is preferred.",
-                }]
-            links = meta["people"] + meta["events"]
-            body = [self.paragraph(links, japanese=i % 3 == 0) for _ in range(self.rng.randint(2, 4))]
-            body.insert(1, "## Context")
+                    "topic": f"{self.rng.choice(('Date', 'Wording', 'Author', 'Addressee'))} of the paper ({n + 1})",
+                    "claim": f"The article says {self.rng.choice(CLAUSES)} {self.cite()}.",
+                    "evidence": f"The Japanese reports quote {self.rng.choice(QUOTES_JA)} {self.cite()}; "
+                                f"the file gives {self.day[ident]} {self.cite()}.",
+                    "verdict": f"This site follows the Japanese wording {self.cite()}.",
+                } for n in range(self.rng.randint(1, 3))]
+            links = meta["people"] + meta["events"] + meta["organizations"] + [meta["file"]]
+            body = []
+            for section in range(self.rng.randint(*DOCUMENT_SECTIONS)):
+                if section:
+                    body.append(f"## {self.rng.choice(('Context', 'What the paper says', 'Date and authorship', 'Reception', 'The wording'))} {section}")
+                body += [self.paragraph(links, japanese=True) for _ in range(self.rng.randint(1, 2))]
+            body.append(f"> {self.rng.choice(QUOTES_JA)} — as quoted in the press {self.cite()}")
             pages.append(_Page("document", ident, meta, body))
+        return pages
+
+    def files(self) -> list[_Page]:
+        pages = []
+        for i, ident in enumerate(self.ids["file"]):
+            topic = i % len(TOPICS)
+            meta = {"id": ident, "type": "file", "title": f"Files on {TOPICS[topic]} ({i + 1})",
+                    "title_original": f"{TOPICS_JA[topic]}({i + 1})", "number": f"2020-{i + 1:04d}",
+                    "holder": self.ministry, "release": self.release, "start": "1989-05", "end": "1989-12",
+                    "pages": self.rng.randint(100, 900), "summary": f"A synthetic archival file on {TOPICS[topic]}."}
+            pages.append(_Page("file", ident, meta, [self.paragraph([self.release], japanese=True)]))
         return pages
 
     def essays(self) -> list[_Page]:
@@ -242,7 +279,8 @@ def render(page: _Page) -> str:
 def write_corpus(out: Path, documents: int, seed: int = 1989) -> dict[str, int]:
     """Write a synthetic docs tree (content folders only) into `out`; returns the page count per type."""
     writer = _Writer(documents, seed)
-    pages = writer.sources() + writer.organizations() + writer.people() + writer.events() + writer.documents() + writer.essays()
+    pages = (writer.sources() + writer.organizations() + writer.people() + writer.events() + writer.files()
+             + writer.documents() + writer.essays())
     written: dict[str, int] = {}
     for page in pages:
         target = out / FOLDERS[page.type] / f"{page.id}.md"

@@ -1,12 +1,28 @@
-"""Test support for the browser tests: Debian's Chromium driven by Playwright, and what a page did
-(requests, errors) while a test used it. The site is served by support.server."""
+"""Test support for the browser tests: Chromium driven by Playwright, and what a page did (requests,
+errors) while a test used it. The site is served by support.server."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
+# Which Chromium: ARCHIVE_BROWSER, the variable the Makefile's `browser` target installs by (it says why
+# each). "debian": Debian's package, on this project's machines and under .ci/run; "playwright":
+# Playwright's own build (None: Playwright launches the one it installed), on GitHub's runners.
+BROWSERS = {"debian": "/usr/bin/chromium", "playwright": None}
+CHROMIUM = BROWSERS["debian"]
+
+
+def chromium(environ=os.environ) -> str | None:
+    """The executable Playwright is to launch (None: its own build), as ARCHIVE_BROWSER names it."""
+    choice = environ.get("ARCHIVE_BROWSER") or "debian"
+    if choice not in BROWSERS:
+        raise ValueError(f"ARCHIVE_BROWSER={choice!r}: use one of {', '.join(BROWSERS)}")
+    path = BROWSERS[choice]
+    if path is not None and not os.access(path, os.X_OK):
+        raise FileNotFoundError(f"{path} (ARCHIVE_BROWSER={choice}) is missing: `make browser` installs it")
+    return path
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -66,7 +82,7 @@ def watch(page, base: str) -> Visit:
 
 
 def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    return playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS, headless=True)
 
 
 def new_context(browser, viewport=DESKTOP, **options):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,8 +56,10 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
         self.send_header("LinkChecker", "local test server")
         super().end_headers()
 
+    not_found = "404.html"  # the host's page for a missing address, under the served folder
+
     def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
+        page = Path(self.directory) / self.not_found
         if code != 404 or not page.is_file():
             return super().send_error(code, message, explain)
         body = page.read_bytes()
@@ -71,18 +74,29 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that leaves a page mid-download (a redirect, a test moving on) closes the connection:
+        not an error of the site. Anything else is printed, as the base class does."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """A threaded http.server bound to 127.0.0.1 on a free port; the site directory is set later,
     because the site is built for the server's own URL."""
 
-    def __init__(self):
+    def __init__(self, not_found: str = "404.html"):
+        """`not_found`: the 404 page's path in the folder (GitHub Pages serves a project site's own,
+        /REPO/404.html, for a missing address under /REPO/)."""
         self.directory: Path | None = None
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler)
+        self.handler = type("Handler", (StaticSiteHandler,), {"not_found": not_found})
+        self.httpd = _Server(("127.0.0.1", 0), self._handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def _handler(self, *args, **kwargs):
-        return StaticSiteHandler(*args, directory=str(self.directory), **kwargs)
+        return self.handler(*args, directory=str(self.directory), **kwargs)
 
     def start(self, directory: Path) -> "SiteServer":
         self.directory = directory

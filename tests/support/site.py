@@ -40,13 +40,42 @@ class BuiltSite:
         return BeautifulSoup(file.read_text(encoding="utf-8"), "lxml")
 
 
-def build_corpus(docs: Path, workdir: Path, nav=None, release=None, runner=None, **overrides) -> BuiltSite:
+def build_corpus(docs: Path, workdir: Path, nav=None, release=None, runner=None, limits=None, **overrides) -> BuiltSite:
     """Generate and build a docs tree with the real mkdocs.yml (optionally another nav), as `make site`
     does; a `release` (archive.citation.versions.Release) also sets MkDocs's site_url; other keywords
-    override mkdocs.yml settings (e.g. repo_url)."""
+    override mkdocs.yml settings (e.g. repo_url); `limits` (archive.pages.paging.Limits) forces long
+    listings and the whole record to split on a small corpus."""
     generated, site = workdir / "generated", workdir / "site"
-    build = Build(docs=docs, out=generated, release=release or local_release(), runner=runner or Parallel())
+    build = Build(docs=docs, out=generated, release=release or local_release(), runner=runner or Parallel(),
+                  **({"limits": limits} if limits else {}))
     result = build.generate()
     overrides = {**({"site_url": release.canonical_base} if release else {}), **overrides}
     build.publish(ROOT / "mkdocs.yml", site, **({"nav": nav} if nav else {}), **overrides)
     return BuiltSite(docs, generated, site, result)
+
+
+def mkdocs_project(root: Path, docs: Path = FIXTURE_DOCS, version: str | None = None) -> Path:
+    """A project folder as a MkDocs user has it: mkdocs.yml (the real one, inherited), docs/ (a copy of
+    `docs`), CITATION.cff (at `version` if given) and the generated tree's empty folder; returns its
+    mkdocs.yml. MkDocs run there on its own makes its Build from these (scripts/mkdocs_hooks.py)."""
+    import shutil
+
+    import yaml
+
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(docs, root / "docs", dirs_exist_ok=True)
+    cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    if version:
+        cff = cff.replace(f"version: {versions.read_identity(ROOT / 'CITATION.cff').version}", f"version: {version}")
+    (root / "CITATION.cff").write_text(cff, encoding="utf-8")
+    (root / "build" / "docs").mkdir(parents=True, exist_ok=True)
+    config = root / "mkdocs.yml"
+    config.write_text(yaml.safe_dump({
+        "INHERIT": str(ROOT / "mkdocs.yml"),
+        "docs_dir": "build/docs",
+        "theme": {"name": "material", "custom_dir": str(ROOT / "docs" / "overrides")},
+        "hooks": [str(ROOT / "scripts" / "mkdocs_hooks.py")],
+        "watch": [],
+        "nav": [{"Home": "index.md"}],
+    }))
+    return config

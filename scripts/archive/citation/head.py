@@ -16,6 +16,12 @@ from archive.content.model import PLACE, SCHEMA_ORG_TYPES, SINGULAR_LABELS, SUMM
 from archive.content.read import Entity
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+RIGHTS = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+# The Dublin Core terms of the model that describe the page itself; the others (type, creator, date
+# created, language, isPartOf, source, relation, ...) describe the thing the page is about, and a
+# reader of the head would take them for the page's own (Zotero makes dcterms:type the item type,
+# dcterms:source the website, dcterms:alternative the journal abbreviation).
+_PAGE_TERMS = ("dcterms:title", "dcterms:abstract", "dcterms:subject")
 DCTERMS = "http://purl.org/dc/terms/"
 
 
@@ -65,46 +71,47 @@ class HeadWriter:
         return out
 
     def head(self, entity: Entity, item: dict) -> str:
-        """Every tag for one content page, given its CSL item."""
+        """Every tag for one content page, given its CSL item.
+
+        The tags describe the page, a web page of this archive (see the README, "Head metadata"):
+        Dublin Core and OpenGraph, which Zotero's Embedded Metadata translator reads, and schema.org,
+        whose `about` alone describes the document, person or event. No Highwire `citation_*`: Google
+        Scholar indexes scholarly articles by their personal authors, and no page of the archive is one.
+        URLs are those of the version read; the canonical link (Material's) is the latest version's."""
         release = self.release
-        url = release.canonical(entity.url_path)
+        url = item["URL"]
         revised = issued_iso(item)
-        tags = [
-            _meta("name", "citation_title", item["title"]),
-            _meta("name", "citation_author", item["author"][0]["literal"]),
-            _meta("name", "citation_publication_date", revised.replace("-", "/")),
-            _meta("name", "citation_online_date", revised.replace("-", "/")),
-            _meta("name", "citation_publisher", release.site_name),
-            _meta("name", "citation_public_url", url),
-            _meta("name", "citation_abstract_html_url", url),
-            _meta("name", "citation_language", item["language"]),
-        ]
-        if item.get("keyword"):
-            tags.append(_meta("name", "citation_keywords", item["keyword"].replace(", ", "; ")))
-        tags.append(f'<link rel="schema.DCTERMS" href="{DCTERMS}">')
+        tags = [f'<link rel="schema.DCTERMS" href="{DCTERMS}">']
         for spec in fields_for(entity.type):
             value = entity.get(spec.name)
-            if spec.dc and value not in (None, "", []):
+            if spec.dc in _PAGE_TERMS and value not in (None, "", []):
                 term = "DCTERMS." + spec.dc.split(":", 1)[1]
                 tags.extend(_meta("name", term, v) for v in spec.form.dc_values(value, self._title))
         tags += [
+            _meta("name", "DCTERMS.date", revised),
             _meta("name", "DCTERMS.modified", revised),
+            _meta("name", "DCTERMS.identifier", url),
+            _meta("name", "DCTERMS.language", item["language"]),
+            _meta("name", "DCTERMS.publisher", release.site_name),
             _meta("name", "DCTERMS.hasVersion", release.version),
+            _meta("name", "DCTERMS.rights", RIGHTS),
             _meta("name", "DCTERMS.license", LICENSE),
-            _meta("property", "og:type", "article"),
-            _meta("property", "og:title", item["title"]),
+            # Zotero's own namespace: its RDF step copies z:extra into Extra, whose "version:" line its
+            # citations read as the CSL version (a web page has no version field of its own).
+            _meta("name", "z:extra", f"version: {release.version}"),
+            _meta("property", "og:type", "website"),
+            _meta("property", "og:title", entity.title),
             _meta("property", "og:url", url),
             _meta("property", "og:site_name", release.site_name),
             _meta("property", "og:locale", "en"),
-            _meta("property", "article:modified_time", revised),
         ]
         if entity.get(SUMMARY):
             tags.append(_meta("property", "og:description", entity.get(SUMMARY)))
         page = {
             "@type": "WebPage",
-            "@id": url,
+            "@id": release.canonical(entity.url_path),
             "url": url,
-            "name": item["title"],
+            "name": entity.title,
             "genre": SINGULAR_LABELS[entity.type],
             "version": release.version,
             "dateModified": revised,
@@ -139,7 +146,7 @@ class HeadWriter:
         tags = [
             _meta("property", "og:type", "website"),
             _meta("property", "og:title", release.site_name),
-            _meta("property", "og:url", root),
+            _meta("property", "og:url", release.fixed("")),  # the version read, as on every page
             _meta("property", "og:site_name", release.site_name),
             _meta("property", "og:description", description),
             json_ld({"@context": "https://schema.org", "@graph": [website, dataset]}),

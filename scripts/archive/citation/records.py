@@ -48,18 +48,28 @@ def page_records(corpus: Corpus, release: Release, revised: dict[str, str], only
     entities = corpus.entities if only is None else only
     log = corpus.changelog
     corrections = changelog.by_page(log)
+    index = corpus.by_id()
     items = {e.id: formats.page_item(e, release, revised[e.id]) for e in entities}
-    styled = formats.formatted(list(items.values()))  # one citeproc run per style for every page
-    heads = HeadWriter(corpus.by_id(), release)
+    documents = {e.id: d for e in entities if (d := formats.document_item(e, index))}
+    # One citeproc-js run formats every page's item and every document's, each alone.
+    styled = formats.formatted(list(items.values()), list(documents.values()))
+    heads = HeadWriter(index, release)
     for entity in entities:
         item = items[entity.id]
         records = formats.records(item)
         links = {"changelog": posixpath.relpath(changelog.PAGE[: -len(".md")], entity.url_path) + "/"}
+        folder = f"{FOLDERS[entity.type]}/{entity.id}"
         for key, _, ext in formats.DOWNLOADS:
-            out.downloads[f"{FOLDERS[entity.type]}/{entity.id}/{entity.id}.{ext}"] = records[key]
+            out.downloads[f"{folder}/{entity.id}.{ext}"] = records[key]
             links[key] = f"{entity.id}.{ext}"  # beside the page's index.html
+        document = ""
+        if entity.id in documents:
+            doc = documents[entity.id]
+            name = f"{doc['id']}.json"
+            out.downloads[f"{folder}/{name}"] = record = formats.csl_json(doc)
+            document = formats.document_box(doc, {s: styled[s][doc["id"]] for s, _ in formats.FORMATTED}, record, name)
         box = formats.cite_box(item, {s: styled[s][entity.id] for s, _ in formats.FORMATTED}, records, links,
-                               _corrections(corrections.get(entity.id, [])))
+                               _corrections(corrections.get(entity.id, [])), document)
         day = dates.parse(revised[entity.id])
         out.extras[entity.md_path] = {"archive_head": heads.head(entity, item), "archive_cite": box,
                                       "last_revised": day.iso(), "last_revised_text": day.human()}

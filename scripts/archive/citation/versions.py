@@ -52,6 +52,7 @@ class Release:
     version_base: str  # ends with "/"; the fixed snapshot of this version
     revised: str | None = None  # ISO date used for every page instead of git/mtime (reproducible builds)
     description: str = ""
+    built: str = ""  # ISO date of the build: the access date the citation records carry (see formats.py)
 
     def canonical(self, url_path: str) -> str:
         return self.canonical_base + url_path
@@ -65,8 +66,9 @@ def for_site(identity: Identity, site_url: str, versioned: bool = False, source_
     page's revision date."""
     root = site_url if site_url.endswith("/") else site_url + "/"
     revised = None
+    built = dt.datetime.now(dt.timezone.utc).date().isoformat()
     if source_date_epoch:
-        revised = dt.datetime.fromtimestamp(int(source_date_epoch), dt.timezone.utc).date().isoformat()
+        revised = built = dt.datetime.fromtimestamp(int(source_date_epoch), dt.timezone.utc).date().isoformat()
     return Release(
         site_name=identity.name,
         editors=identity.editors,
@@ -75,6 +77,7 @@ def for_site(identity: Identity, site_url: str, versioned: bool = False, source_
         version_base=root + (f"{identity.version}/" if versioned else ""),
         revised=revised,
         description=identity.description,
+        built=built,
     )
 
 

@@ -1,9 +1,17 @@
-"""One entity as the Markdown page MkDocs renders: header, body, discrepancies, links, notes."""
+"""One entity as the Markdown page MkDocs renders: header, body, discrepancies, links, notes.
+
+A hub's lists of what points to it (a file's documents, what cites a source, what refers to the
+Ministry) are split like every long listing (pages/paging.py): the first `Limits.listing` entries
+on the page itself, the rest on pages of their own under its URL, which the writer keeps in
+`continued`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import groupby
+
+from markdown.extensions.toc import slugify
 
 from archive.content import dates, markup
 from archive.content.graph import Graph, prose_texts
@@ -13,7 +21,9 @@ from archive.content.model import (
     fields_for,
 )
 from archive.content.read import Entity
+from archive.pages import paging
 from archive.pages.markdown import entity_date, esc, front_matter, link, mark_languages, rel, sort_key
+from archive.pages.paging import Limits
 
 # "the [[asahi-shimbun]]" where the page's title is "The Asahi Shimbun": the name keeps its own article.
 _THE_BEFORE_LINK_RE = re.compile(r"\b[Tt]he (\[\[([^\[\]|#]*)(?:#[^\[\]|]*)?\]\])")
@@ -37,14 +47,24 @@ class _HeaderDisplay:
         return link(self.md_path, self.index[target_id])
 
 
+def _mark(item) -> str:
+    """An entry at the edge of a run, for the page links: (type, entity) pairs name their type."""
+    if isinstance(item, tuple):
+        return f"{PLURAL_LABELS[item[0]]}, {paging.mark(item[1])}"
+    return paging.mark(item)
+
+
 class PageWriter:
     """Renders pages against one corpus index and graph; numbering of notes is per page."""
 
-    def __init__(self, index: dict[str, Entity], graph: Graph):
+    def __init__(self, index: dict[str, Entity], graph: Graph, limits: Limits = Limits()):
         self.index = index
         self.graph = graph
+        self.limits = limits
+        self.continued: dict[str, str] = {}  # path -> Markdown of the later pages of long lists
         self._details: dict[str, str] = {}  # source id -> its note detail, the same in every note
         self._sort_keys: dict[str, tuple] = {}
+        self._cited: set[str] = set()
 
     def _sort_key(self, entity: Entity) -> tuple:
         key = self._sort_keys.get(entity.id)
@@ -68,7 +88,9 @@ class PageWriter:
         parts = []
         for item in items:
             source = self.index[item.source]
-            note = link(page.md_path, source) + self._source_detail(source)
+            # Chicago's shortened note: a source cited again on the page is named by its title alone.
+            note = link(page.md_path, source) + ("" if source.id in self._cited else self._source_detail(source))
+            self._cited.add(source.id)
             if item.locator:
                 note += f", {esc(item.locator)}"
             parts.append(note)
@@ -166,12 +188,27 @@ class PageWriter:
         lines = [f"- **{esc(label)}:** {', '.join(entries)}" for label, entries in groups.items()]
         return "## Related\n\n" + "\n".join(lines) + "\n\n"
 
+    def _listing(self, page: Entity, heading: str, items: list, render) -> str:
+        """The section `heading` listing `items` (entities, or pairs ending with one): its first run here,
+        the others on pages of their own. `render(path, run)` is the Markdown of a run on page `path`."""
+        runs = paging.chunks(items, self.limits.listing)
+        pages = paging.pages_of(page.md_path, slugify(heading, "-"), f"{heading}: {page.title}", runs,
+                                lambda run: paging.span(_mark(run[0]), _mark(run[-1])))
+        for n in range(1, len(runs)):
+            path, title = pages.paths[n], f"{page.title}: {heading}, page {n + 1}"
+            self.continued[path] = front_matter({"title": title, "generated": True}) + mark_languages(
+                f"# {esc(title)}\n\n{esc(heading)}: {link(path, page)}, {len(items)} in all.\n\n"
+                + pages.pager(n) + render(path, runs[n]) + "\n\n" + pages.pager(n)
+            ).rstrip("\n") + "\n"
+        return f"## {esc(heading)}\n\n" + pages.pager(0) + render(page.md_path, runs[0]) + "\n\n" + pages.pager(0)
+
     def inverse(self, page: Entity) -> str:
         """One list per field that points here and names its inverse in fields.csv (a file's documents)."""
         out = []
         for heading, ids in self.graph.inverse.get(page.id, {}).items():
             entries = sorted((self.index[i] for i in ids), key=self._sort_key)
-            out.append(f"## {esc(heading)}\n\n" + "\n".join(f"- {link(page.md_path, e)}" for e in entries) + "\n\n")
+            out.append(self._listing(page, heading, entries,
+                                     lambda path, run: "\n".join(f"- {link(path, e)}" for e in run)))
         return "".join(out)
 
     def referenced_by(self, page: Entity) -> str:
@@ -179,15 +216,14 @@ class PageWriter:
         referrers = [self.index[i] for i in self.graph.referenced_by.get(page.id, ()) if i not in listed]
         if not referrers:
             return ""
-        by_type: dict[str, list[Entity]] = {}
-        for ref in sorted(referrers, key=self._sort_key):
-            by_type.setdefault(ref.type, []).append(ref)
-        lines = [
-            f"- **{PLURAL_LABELS[t]}:** " + ", ".join(link(page.md_path, e) for e in by_type[t])
-            for t in PLURAL_LABELS
-            if t in by_type
-        ]
-        return "## Referenced by\n\n" + "\n".join(lines) + "\n\n"
+        order = {t: n for n, t in enumerate(PLURAL_LABELS)}
+        items = sorted(((ref.type, ref) for ref in referrers), key=lambda item: (order[item[0]], self._sort_key(item[1])))
+
+        def render(path: str, run: list[tuple[str, Entity]]) -> str:
+            return "\n".join(f"- **{PLURAL_LABELS[t]}:** " + ", ".join(link(path, e) for _, e in group)
+                             for t, group in groupby(run, key=lambda item: item[0]))
+
+        return self._listing(page, "Referenced by", items, render)
 
     def cited_by(self, page: Entity) -> str:
         if page.type != "source":
@@ -195,14 +231,16 @@ class PageWriter:
         citing = self.graph.cited_by.get(page.id, {})
         if not citing:
             return "## Cited by\n\nNo page cites this source yet.\n\n"
-        lines = []
-        for entity in sorted((self.index[i] for i in citing), key=self._sort_key):
-            count = citing[entity.id]
-            lines.append(f"- {link(page.md_path, entity)} ({SINGULAR_LABELS[entity.type].lower()}, {count} citation{'s' * (count != 1)})")
-        return "## Cited by\n\n" + "\n".join(lines) + "\n\n"
+
+        def render(path: str, run: list[Entity]) -> str:
+            return "\n".join(f"- {link(path, e)} ({SINGULAR_LABELS[e.type].lower()}, {citing[e.id]} "
+                             f"citation{'s' * (citing[e.id] != 1)})" for e in run)
+
+        return self._listing(page, "Cited by", sorted((self.index[i] for i in citing), key=self._sort_key), render)
 
     def page(self, page: Entity, extra_meta: dict | None = None, after_header: str = "") -> str:
         notes: list[str] = []
+        self._cited: set[str] = set()  # sources already given a full note on this page
         body_lines = []
         for _, text, is_code in markup.body_lines(page.body, page.body_line):
             body_lines.append(text if is_code else self._prose(text, page, notes))

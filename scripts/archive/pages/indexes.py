@@ -1,8 +1,11 @@
-"""Generated pages: home, one index per type, bibliography and timeline."""
+"""Generated pages: home, one index per type, bibliography and timeline. The indexes and the timeline
+are split into pages of `Limits.listing` entries (pages/paging.py)."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from itertools import groupby
 
 from markdown.extensions.toc import slugify
@@ -13,8 +16,10 @@ from archive.content.model import (
     END, ENTITY_TYPES, FOLDERS, LANGUAGE, NUMBER, ORDER, ORIGINAL_NAMES, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, types_where,
 )
 from archive.content.read import Entity
-from archive.pages import wholerecord
+from archive.pages import paging, wholerecord
 from archive.pages.markdown import entity_date, esc, first_date, front_matter, link, mark_languages, rel, sort_key
+from archive.pages.paging import Limits
+from archive.site.mdext import EXTERNAL_NOTE
 
 TIMELINE_TYPES = types_where(lambda t: t.timeline)
 
@@ -61,64 +66,102 @@ def ordered(type_name: str, entities: list[Entity]) -> list[Entity]:
     return sorted(entities, key=_INDEX_SORT[ENTITY_TYPES[type_name].index_sort])
 
 
-def type_index(type_name: str, entities: list[Entity]) -> tuple[str, str]:
-    """(path, markdown) of the index page of one type: the columns and order its row in types.csv names."""
+def run_label(sort: str, run: list[Entity]) -> str:
+    """What a run of entities in index order holds, for the page links: dates, initials or numbers."""
+    if sort in ("date", "title"):
+        return paging.run_span(run)
+    if sort == "number":
+        return paging.span(str(run[0].get(NUMBER) or ""), str(run[-1].get(NUMBER) or ""))
+    return ""
+
+
+def type_index(type_name: str, entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
+    """Path -> Markdown of the index of one type, in pages: the columns and order its row in types.csv names."""
     kind = ENTITY_TYPES[type_name]
-    path = f"{kind.folder}/index.md"
-    rows = ["| " + " | ".join(h for h, _ in kind.index_columns) + " |", "|" + "---|" * len(kind.index_columns)]
-    for e in ordered(type_name, entities):
-        row = "| " + " | ".join(_index_cell(path, e, c) for _, c in kind.index_columns) + " |"
-        rows.append(mark_languages(row, e.get(LANGUAGE)))
+    runs = paging.chunks(ordered(type_name, entities), limits.listing)
+    pages = paging.pages_of(f"{kind.folder}/index.md", "page", f"the {kind.plural.lower()} index", runs,
+                            lambda run: run_label(kind.index_sort, run))
     intro = f"{len(entities)} {kind.plural.lower()} in the archive." + (f" {esc(kind.index_note)}" if kind.index_note else "")
-    body = front_matter({"title": kind.plural, "generated": True}) + f"# {kind.plural}\n\n{intro}\n\n" + "\n".join(rows) + "\n"
-    return path, body
+    out = {}
+    for n, (path, run) in enumerate(zip(pages.paths, runs)):
+        rows = ["| " + " | ".join(h for h, _ in kind.index_columns) + " |", "|" + "---|" * len(kind.index_columns)]
+        rows += [mark_languages("| " + " | ".join(_index_cell(path, e, c) for _, c in kind.index_columns) + " |", e.get(LANGUAGE))
+                 for e in run]
+        title = kind.plural if not n else f"{kind.plural}, page {n + 1}"
+        out[path] = (front_matter({"title": title, "generated": True}) + f"# {title}\n\n{intro}\n\n" + pages.pager(n)
+                     + "\n".join(rows) + "\n\n" + pages.pager(n))
+    return out
 
 
 BIBLIOGRAPHY = f"{FOLDERS['source']}/index.md"
 
 
-def bibliography(sources: list[Entity]) -> tuple[str, str, list[Entity]]:
-    """(path, Markdown, sources in its order): every source, formatted in Chicago notes-bibliography
-    style by citeproc-py, with its page link."""
-    formatted = csl.format_references([csl.source_item(s) for s in sources], "chicago")
-    entries = sorted(sources, key=lambda s: (formatted.get(s.id, "").lower(), s.id))
-    lines = [f"- {formatted[s.id]} [{'Source page'}]({s.id}.md) ({esc(s.get('seen'))})" for s in entries]
+_URL = re.compile(r"https?://[^\s<]+[^\s<.,;:)]")
+
+
+def _linked(entry: str) -> str:
+    """A formatted entry with its URL as a link (citeproc-js prints it as text; the text stays the same),
+    marked as leaving the site as our Markdown extension marks every other such link (the list is raw
+    HTML, which the extension does not see)."""
+    return _URL.sub(lambda m: f'<a href="{m.group(0)}" class="external" rel="noopener external">{m.group(0)}'
+                              f'<span class="visually-hidden"> {EXTERNAL_NOTE}</span></a>', entry)
+
+
+def bibliography(sources: list[Entity], revised: dict[str, str]) -> tuple[str, str, list[Entity]]:
+    """(path, Markdown, sources in its order): every source in one Chicago notes-bibliography list by
+    citeproc-js, in the style's own order, with its page link. An undated online source is given the
+    date its record was last revised (`revised`) as the date it was accessed."""
+    by_id = {s.id: s for s in sources}
+    entries = csl.format_together([csl.source_item(s, revised.get(s.id)) for s in sources], "chicago")
+    items = "\n".join(
+        f'<li id="{html.escape(i)}"><span class="csl-entry">{_linked(entry)}</span> '
+        f'<a class="bibliography-page" href="{html.escape(i)}/">Source page</a> ({html.escape(str(by_id[i].get("seen")))})</li>'
+        for i, entry in entries
+    )
     body = (
         front_matter({"title": "Bibliography", "generated": True})
         + "# Bibliography\n\n"
         + f"Every source cited in the archive ({len(sources)}), formatted in Chicago notes-bibliography style. "
-        + "The note after each entry says how the source was seen: *full-text*, *excerpt* or *link-only*.\n\n"
-        + "\n".join(lines)
-        + "\n"
+        + "The note after each entry says how the source was seen: *full-text*, *excerpt* or *link-only*. "
+        + "For a source without a date of publication, the access date is the day its record here was last revised.\n\n"
+        + f'<ul class="bibliography">\n{items}\n</ul>\n'
     )
-    return BIBLIOGRAPHY, body, entries
+    return BIBLIOGRAPHY, body, [by_id[i] for i, _ in entries]
 
 
-def timeline(entities: list[Entity]) -> tuple[str, str]:
-    """Every dated document and event in date order, grouped by year, one neoteroi timeline per year."""
-    path = "timeline.md"
+def timeline(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
+    """Path -> Markdown of the timeline's pages: every dated document and event in date order, grouped
+    by year, one neoteroi timeline per year."""
     items = dated([e for e in entities if e.type in TIMELINE_TYPES])
-    out = [
-        front_matter({"title": "Timeline", "generated": True}),
-        "# Timeline\n\n",
-        f"{len(items)} dated documents and events in date order. Each entry links to its page.\n\n",
-        _timeline_legend(),
-    ]
-    for year, group in groupby(items, key=lambda e: dates.parse(first_date(e)).year):
-        entries = []
-        for entity in group:
-            entries.append(
-                {
-                    # attr_list gives the link an id, so every entry can be deep-linked as #<id>.
-                    "title": mark_languages(link(path, entity), entity.get(LANGUAGE)) + f"{{#{entity.id}}}",
-                    "sub_title": mark_languages(f"{entity_date(entity)} · {SINGULAR_LABELS[entity.type]}"),
-                    "content": mark_languages(esc(entity.get(SUMMARY, "")), entity.get(LANGUAGE)),
-                    "key": entity.type,  # the dot's class: its colour, which the legend names
-                }
-            )
-        # `json`: neoteroi reads the block with json, not with pure-Python YAML (seconds on a long timeline)
-        out.append(f"## {year}\n\n::timeline:: json\n{json.dumps(entries, ensure_ascii=False, indent=1)}\n::/timeline::\n\n")
-    return path, "".join(out)
+    runs = paging.chunks(items, limits.listing)
+    pages = paging.pages_of("timeline.md", "page", "the timeline", runs, paging.run_span)
+    out = {}
+    for n, (path, run) in enumerate(zip(pages.paths, runs)):
+        title = "Timeline" if not n else f"Timeline, page {n + 1}"
+        text = [
+            front_matter({"title": title, "generated": True}),
+            f"# {title}\n\n",
+            f"{len(items)} dated documents and events in date order. Each entry links to its page.\n\n",
+            _timeline_legend(),
+            pages.pager(n),
+        ]
+        for year, group in groupby(run, key=lambda e: dates.parse(first_date(e)).year):
+            entries = []
+            for entity in group:
+                entries.append(
+                    {
+                        # attr_list gives the link an id, so every entry can be deep-linked as #<id>.
+                        "title": mark_languages(link(path, entity), entity.get(LANGUAGE)) + f"{{#{entity.id}}}",
+                        "sub_title": mark_languages(f"{entity_date(entity)} · {SINGULAR_LABELS[entity.type]}"),
+                        "content": mark_languages(esc(entity.get(SUMMARY, "")), entity.get(LANGUAGE)),
+                        "key": entity.type,  # the dot's class: its colour, which the legend names
+                    }
+                )
+            # `json`: neoteroi reads the block with json, not with pure-Python YAML (seconds on a long timeline)
+            text.append(f"## {year}\n\n::timeline:: json\n{json.dumps(entries, ensure_ascii=False, indent=1)}\n::/timeline::\n\n")
+        text.append(pages.pager(n))
+        out[path] = "".join(text).rstrip("\n") + "\n"
+    return out
 
 
 def _timeline_legend() -> str:
@@ -168,6 +211,6 @@ def home(by_type: dict[str, list[Entity]], name: str, description: str) -> tuple
             f"- [{PLURAL_LABELS[t]}]({FOLDERS[t]}/index.md)" for t in types_where(lambda t: t.browse)
         )
         + "\n- [Timeline](timeline.md)\n- [Bibliography](sources/index.md)\n- [Topics](tags.md)\n"
-        + f"- [{wholerecord.TITLE}, on one page to print]({wholerecord.SOURCE})\n"
+        + f"- [{wholerecord.TITLE}, to print]({wholerecord.SOURCE})\n"
     )
     return path, "".join(out)

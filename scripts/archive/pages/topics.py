@@ -1,18 +1,56 @@
-"""The generated Topics page (tags.md): Material's tags plugin fills in the listing of every page by
-topic at the marker; the topics themselves are the model's `tags` field, which the page writer puts
-into each page's front matter (pages/entity.py)."""
+"""The generated Topics page (tags.md): every page by topic, the topics themselves being the model's
+`tags` field, which the page writer puts into each page's front matter (pages/entity.py).
+
+The listing is ours, not Material's tags plugin's (which has no pages): one entry per topic and
+page, topics in alphabetical order, split into pages of `Limits.listing` entries like every long
+listing. Each topic's heading keeps the id Material gave it (`tag:<slug>`), so a link to a topic
+still lands on it, and the topic chips at the top of every page link to where their topic starts
+(`links()`, which the build gives the template).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import groupby
+
+from markdown.extensions.toc import slugify
+
 from archive.content.model import TAGS
 from archive.content.read import Entity
-from archive.pages.markdown import front_matter
+from archive.pages import paging
+from archive.pages.markdown import esc, front_matter, link, mark_languages, sort_key
+from archive.pages.paging import Limits
 
 PATH = "tags.md"
-LISTING = "<!-- material/tags -->"
 
 
-def topics_page(entities: list[Entity]) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Chip:
+    """A topic as Material's partials/tags.html shows it: its name and the URL of its listing."""
+
+    name: str
+    url: str
+    hidden: bool = False
+
+
+def anchor(tag: str) -> str:
+    """The id of a topic's heading, as Material's tags plugin made it."""
+    return f"tag:{slugify(tag, '-')}"
+
+
+def _entries(entities: list[Entity]) -> list[tuple[str, Entity]]:
+    pairs = [(tag, e) for e in entities for tag in e.get(TAGS) or ()]
+    return sorted(pairs, key=lambda pair: (pair[0].casefold(), pair[0], sort_key(pair[1])))
+
+
+def _pages(entities: list[Entity], limits: Limits) -> tuple[list[list[tuple[str, Entity]]], paging.Pages]:
+    runs = paging.chunks(_entries(entities), limits.listing)
+    pages = paging.pages_of(PATH, "page", "the topics", runs, lambda run: paging.span(run[0][0], run[-1][0]))
+    return runs, pages
+
+
+def topics_page(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
+    """Path -> Markdown of the Topics pages."""
     tagged = [e for e in entities if e.get(TAGS)]
     count = len({t for e in tagged for t in e.get(TAGS)})
     intro = (
@@ -21,4 +59,26 @@ def topics_page(entities: list[Entity]) -> tuple[str, str]:
         if tagged
         else "No page has topics yet."
     )
-    return PATH, front_matter({"title": "Topics", "generated": True}) + f"# Topics\n\n{intro}\n\n{LISTING}\n"
+    runs, pages = _pages(tagged, limits)
+    out, started = {}, set()
+    for n, (path, run) in enumerate(zip(pages.paths, runs)):
+        title = "Topics" if not n else f"Topics, page {n + 1}"
+        text = [front_matter({"title": title, "generated": True}), f"# {title}\n\n{intro}\n\n", pages.pager(n)]
+        for tag, group in groupby(run, key=lambda pair: pair[0]):
+            heading = esc(tag) if tag not in started else f"{esc(tag)} (continued)"
+            text.append(f"## {heading} {{ #{anchor(tag)} }}\n\n" if tag not in started else f"## {heading}\n\n")
+            started.add(tag)
+            text.append("\n".join(f"- {link(path, e)}" for _, e in group) + "\n\n")
+        text.append(pages.pager(n))
+        out[path] = text[0] + mark_languages("".join(text[1:])).rstrip("\n") + "\n"
+    return out
+
+
+def links(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
+    """Topic -> the site URL where its listing starts (`tags/#tag:x`, or a later page of the topics)."""
+    runs, pages = _pages([e for e in entities if e.get(TAGS)], limits)
+    out = {}
+    for path, run in zip(pages.paths, runs):
+        for tag, _ in run:
+            out.setdefault(tag, f"{path[: -len('.md')]}/#{anchor(tag)}")
+    return out

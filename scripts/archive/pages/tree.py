@@ -18,15 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.citation import records, versions
+from archive.citation import formats, records, versions
 from archive.citation.versions import Release
 from archive.content import changelog, graph, urls
 from archive.content.errors import ContentErrors
 from archive.content.model import ENTITY_TYPES, FOLDERS, PLURAL_LABELS, TYPES
 from archive.content.read import Corpus, Entity
 from archive.content.validate import check
-from archive.pages import feed, indexes, topics, wholerecord
+from archive.pages import feed, indexes, paging, topics, wholerecord
 from archive.pages.entity import PageWriter
+from archive.pages.paging import Limits
 from archive.runner import Job, Serial
 
 # Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
@@ -39,7 +40,7 @@ class Generated:
     pages: dict[str, str]  # path in the tree -> Markdown
     revised: dict[str, str]  # id -> ISO date the page was last revised
     records: Job  # records.PageRecords, perhaps still being computed beside the build
-    reading_order: list[tuple[str, list[str]]]  # the whole-record page: (section title, [page paths])
+    reading_order: list[wholerecord.Volume]  # the whole record's print pages, each with its page paths
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # the whole tree as written
@@ -109,34 +110,60 @@ def _near(index: dict[str, Entity], links: graph.Graph, entity: Entity) -> list[
     return [entity, *(index[i] for i in links.neighbours(entity.id) if i in index)]
 
 
-def render_pages(corpus: Corpus, release: Release, runner=None, memo=compute, links: graph.Graph | None = None,
-                 ) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
-    """(relative path -> Markdown for every generated page, reading order), for a valid corpus."""
+def _page(writer: PageWriter, entity: Entity) -> tuple[str, dict[str, str]]:
+    """A page's Markdown, and the later pages of its long lists (PageWriter.continued), kept together."""
+    before = set(writer.continued)
+    text = writer.page(entity)
+    return text, {path: writer.continued[path] for path in writer.continued if path not in before}
+
+
+def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None,
+                 limits: Limits = Limits(), memo=compute, links: graph.Graph | None = None,
+                 ) -> tuple[dict[str, str], list[wholerecord.Volume]]:
+    """(relative path -> Markdown for every generated page, the whole record's volumes), for a valid corpus.
+    `revised` (id -> ISO date) gives the bibliography its access dates; `memo`: tree.Memo in the preview."""
     runner = runner or Serial()
+    revised = revised or {}
     by_type = {t: corpus.of_type(t) for t in TYPES}
-    # citeproc, on another CPU
-    bibliography = runner.beside(memo, "bibliography", by_type["source"], indexes.bibliography, by_type["source"])
+    sources = by_type["source"]
+    bibliography = runner.beside(memo, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
+                                 indexes.bibliography, sources, revised)  # citeproc-js, on another CPU
     index, links = corpus.by_id(), links or graph.build(corpus)
-    writer = PageWriter(index, links)
-    pages = {e.md_path: memo(e.md_path, _near(index, links, e), writer.page, e) for e in corpus.entities}
+    writer = PageWriter(index, links, limits)
+    made = {e.md_path: memo(e.md_path, _near(index, links, e), _page, writer, e) for e in corpus.entities}
+    pages = {path: text for path, (text, _) in made.items()}
+    sizes = {path: len(text) for path, text in pages.items()}
+    for _, continued in made.values():
+        pages.update(continued)
     ordered = {}
     for type_name in TYPES:
         if type_name != "source":
             listed = by_type[type_name]
-            path, pages[path] = memo(("index", type_name), listed, indexes.type_index, type_name, listed)
+            pages.update(memo(("index", type_name), listed, indexes.type_index, type_name, listed, limits))
             ordered[type_name] = indexes.ordered(type_name, listed)
     path, pages[path], ordered["source"] = bibliography.result()
+    if formats.HOW_TO_CITE in index and by_type["document"]:
+        example = index.get(formats.EXAMPLE_PAGE) or by_type["document"][0]
+        date = revised.get(example.id, release.built or "2000")
+        pages[index[formats.HOW_TO_CITE].md_path] += "\n" + memo(
+            "worked-example", [example, date, release],
+            lambda: formats.worked_example(example, formats.page_item(example, release, date)))
     everything = corpus.entities
-    for path, text in (
-        memo("timeline", everything, indexes.timeline, everything),
-        memo("home", everything, indexes.home, by_type, release.site_name, release.description),
-        memo("topics", everything, topics.topics_page, everything),
-        wholerecord.markdown(),
-    ):
-        pages[path] = text
+    pages.update(memo("timeline", everything, indexes.timeline, everything, limits))
+    pages.update(memo("topics", everything, topics.topics_page, everything, limits))
+    path, pages[path] = memo("home", everything, indexes.home, by_type, release.site_name, release.description)
     reading = sorted(TYPES, key=lambda t: ENTITY_TYPES[t].print_order)
     order = [(PLURAL_LABELS[t], [e.md_path for e in ordered[t]]) for t in reading if ordered[t]]
-    return pages, order
+    by_path = {e.md_path: e for e in corpus.entities}
+    volumes = wholerecord.volumes(order, sizes, limits.volume, lambda run: paging.span(
+        paging.mark(by_path[run[0]]), paging.mark(by_path[run[-1]])))
+    pages.update(wholerecord.markdown(volumes))
+    if len(volumes) > 1:  # each printed page links to the volume that holds it
+        for volume in volumes:
+            for _, paths in volume.sections:
+                for page_path in paths:
+                    pages[page_path] += wholerecord.volume_note(page_path, volume)
+    return pages, volumes
 
 
 def _static_files(docs: Path) -> dict[str, bytes]:
@@ -161,6 +188,8 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
         written.append(rel)
     for path in sorted(out.rglob("*"), reverse=True):
         rel = path.relative_to(out).as_posix()
+        if path.name.startswith("."):  # not ours (build/docs/.gitkeep); MkDocs skips dotfiles too
+            continue
         if path.is_file() and rel not in files:
             path.unlink()
             removed.append(rel)
@@ -169,17 +198,18 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
     return written, removed
 
 
-def generate(docs: Path, out: Path, release: Release, runner=None) -> Generated:
-    """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error."""
-    return _generate(docs, out, release, runner or Serial())
+def generate(docs: Path, out: Path, release: Release, runner=None, limits: Limits = Limits()) -> Generated:
+    """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error.
+    `limits`: how long a listing or a printed volume grows before it is split."""
+    return _generate(docs, out, release, runner or Serial(), limits)
 
 
 class Regenerator:
     """generate() again and again into the same tree (the live preview): the same result, byte for
     byte, recomputing only what the edits since the last time changed (Memo)."""
 
-    def __init__(self, docs: Path, out: Path, release: Release):
-        self.docs, self.out, self.release = docs, out, release
+    def __init__(self, docs: Path, out: Path, release: Release, limits: Limits = Limits()):
+        self.docs, self.out, self.release, self.limits = docs, out, release, limits
         self.memo = Memo()
         self._read: dict = {}  # check()'s cache
         self._files: dict[str, bytes] | None = None  # the tree as last written
@@ -188,7 +218,7 @@ class Regenerator:
         """`defer`: leave what no page shows for a later generate() (Memo.deferring)."""
         self.memo.deferring, self.memo.pending = defer, False
         try:
-            result = _generate(self.docs, self.out, self.release, Serial(), self.memo, self._read, self._files)
+            result = _generate(self.docs, self.out, self.release, Serial(), self.limits, self.memo, self._read, self._files)
         except ContentErrors:
             self.memo.prune()
             raise
@@ -223,7 +253,7 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
     return out
 
 
-def _generate(docs: Path, out: Path, release: Release, runner, memo=compute, read_cache=None, previous=None) -> Generated:
+def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, memo=compute, read_cache=None, previous=None) -> Generated:
     corpus, errors = check(docs, read_cache)
     if errors:
         raise ContentErrors(errors)
@@ -235,7 +265,7 @@ def _generate(docs: Path, out: Path, release: Release, runner, memo=compute, rea
     # the plain path needs it in render_pages only
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
     records_job = runner.beside(_records, corpus, release, revised, memo, links, later=True)
-    pages, order = render_pages(corpus, release, runner, memo, links)
+    pages, order = render_pages(corpus, release, runner, revised, limits, memo, links)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))

@@ -9,6 +9,12 @@ attributes: ids are prefixed with the page's anchor so they stay unique, links t
 become links within this page, other relative links are re-based on print_page/, and headings
 move two levels down under the section headings.
 
+A record too long for one page (more generated Markdown than `Limits.volume`) is printed in
+volumes, as FRUS prints its series: each volume holds a run of one type's pages in reading order
+(documents by date, people by name), at print_page/volume-<n>/, and print_page/ becomes the list of
+volumes. Each printed page links to its volume; links between pages of different volumes point to
+the other volume.
+
 This replaces mkdocs-print-site-plugin, which loaded its script on every page of the site and cost
 as much as a fifth of the build at 1,000 documents (its anchor rewriting runs many regular
 expressions over every page).
@@ -22,7 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.pages.markdown import front_matter
+from archive.pages.markdown import esc, front_matter, mark_languages, rel
 
 URL = "print_page/"
 SOURCE = "print_page.md"
@@ -38,17 +44,77 @@ class PrintPageError(Exception):
     pass
 
 
-def markdown() -> tuple[str, str]:
-    """(path, Markdown) of the generated page that the hook later fills."""
-    text = (
-        front_matter({"title": TITLE, "generated": True, "hide": ["toc"]})
+_READING = ("in reading order (essays, then documents and events by date, the archival files, people, "
+            "organisations and the bibliography), to print or save as a PDF")
+
+
+@dataclass(frozen=True)
+class Volume:
+    """One printed page of the whole record: where it is, its title, and its (section title, [page paths])."""
+
+    md_path: str
+    title: str
+    sections: list[tuple[str, list[str]]]
+
+    @property
+    def url(self) -> str:
+        return self.md_path[: -len(".md")] + "/"
+
+
+def volumes(order: list[tuple[str, list[str]]], sizes: dict[str, int], limit: int, label) -> list[Volume]:
+    """The whole record cut into volumes of at most `limit` characters of Markdown (`sizes`: path ->
+    length; a page longer than that is a volume of its own); one volume at print_page/ when it all fits.
+    `label(paths)` names what a run of one section holds (dates, initial letters)."""
+    if sum(sizes[p] for _, paths in order for p in paths) <= limit:
+        return [Volume(SOURCE, TITLE, order)]
+    runs: list[tuple[str, list[str]]] = []
+    for title, paths in order:
+        run, used = [], 0
+        for path in paths:
+            if run and used + sizes[path] > limit:
+                runs.append((title, run))
+                run, used = [], 0
+            run.append(path)
+            used += sizes[path]
+        runs.append((title, run))
+    return [Volume(f"{SOURCE[: -len('.md')]}/volume-{n}.md", f"{TITLE}, volume {n}: {title}, {label(run)}", [(title, run)])
+            for n, (title, run) in enumerate(runs, 1)]
+
+
+def markdown(printed: list[Volume]) -> dict[str, str]:
+    """(path -> Markdown) of the print page, and of each volume, which the hook later fills."""
+    if len(printed) == 1:
+        return {SOURCE: (
+            front_matter({"title": TITLE, "generated": True, "hide": ["toc"]})
+            + f"# {TITLE}\n\n"
+            f"Every page of the archive on one page, {_READING}. Links between pages point "
+            "within this page; each page ends with its address online.\n\n"
+            f"{PLACEHOLDER}\n"
+        )}
+    listing = "\n".join(f"{n}. [{mark_languages(esc(v.title.split(': ', 1)[1]))}]({rel(SOURCE, v.md_path)})" for n, v in enumerate(printed, 1))
+    pages = {SOURCE: (
+        front_matter({"title": TITLE, "generated": True})
         + f"# {TITLE}\n\n"
-        "Every page of the archive on one page, in reading order (essays, then documents and events by date, "
-        "people, organisations and the bibliography), to print or save as a PDF. Links between pages point "
-        "within this page; each page ends with its address online.\n\n"
-        f"{PLACEHOLDER}\n"
-    )
-    return SOURCE, text
+        f"Every page of the archive, {_READING}, in {len(printed)} volumes of a size a browser prints whole. "
+        "Links between pages point within a volume or to the volume that holds the page; each page ends with "
+        f"its address online.\n\n{listing}\n"
+    )}
+    for n, volume in enumerate(printed):
+        around = [f"[The whole record: all volumes]({rel(volume.md_path, SOURCE)})"]
+        if n:
+            around.insert(0, f"[Previous volume]({rel(volume.md_path, printed[n - 1].md_path)})")
+        if n + 1 < len(printed):
+            around.append(f"[Next volume]({rel(volume.md_path, printed[n + 1].md_path)})")
+        pages[volume.md_path] = (
+            front_matter({"title": volume.title, "generated": True, "hide": ["toc"]})
+            + f"# {mark_languages(esc(volume.title))}\n\n" + " · ".join(around) + f"\n\n{PLACEHOLDER}\n"
+        )
+    return pages
+
+
+def volume_note(page_path: str, volume: Volume) -> str:
+    """The line on a printed page that links to its volume."""
+    return f"\n[Print: {mark_languages(esc(volume.title))}]({rel(page_path, volume.md_path)}){{ .whole-record-volume }}\n"
 
 
 def anchor(url: str) -> str:
@@ -63,11 +129,13 @@ class Printed:
     html: str
 
 
-def rewrite(page: Printed, anchors: dict[str, str]) -> str:
-    """The page's content as a part of print_page/ (see the module docstring). `anchors`: URL without its
-    slashes -> anchor, for every printed page."""
+def rewrite(page: Printed, anchors: dict[str, str], elsewhere=None, up: str = "../") -> str:
+    """The page's content as a part of a print page (see the module docstring). `anchors`: URL without its
+    slashes -> anchor, for every page printed on it; `elsewhere`: the same -> `<volume>/#<anchor>` (relative
+    to it) for pages printed in other volumes; `up`: from the print page to the site's root."""
     own = anchors[page.url.strip("/")]
     base = page.url
+    elsewhere = elsewhere or {}
 
     def attribute(match: re.Match) -> str:
         prefix, value = match.group(1), match.group(2)
@@ -80,17 +148,41 @@ def rewrite(page: Printed, anchors: dict[str, str]) -> str:
         path, hash_, fragment = value.partition("#")
         target = posixpath.normpath(posixpath.join(base, path)) if path else base
         target = "" if target == "." else target.strip("/")
-        if target in anchors:
-            name = anchors[target]
-            return f'{prefix}#{name}--{fragment}"' if fragment else f'{prefix}#{name}"'
+        if target in anchors or target in elsewhere:
+            name = f"#{anchors[target]}" if target in anchors else elsewhere[target]
+            return f'{prefix}{name}--{fragment}"' if fragment else f'{prefix}{name}"'
         slash = "/" if path.endswith("/") and target else ""
-        return f'{prefix}../{target}{slash}{hash_}{fragment}"'
+        return f'{prefix}{up}{target}{slash}{hash_}{fragment}"'
 
     content = _ATTRIBUTE.sub(attribute, page.html)
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", content)
 
 
-def body(sections: list[tuple[str, list[Printed]]], site_url: str) -> str:
+class _Elsewhere:
+    """The pages printed in other volumes than `here`: URL without its slashes -> `<volume>/#<anchor>`."""
+
+    def __init__(self, volume_of: dict[str, Volume], here: Volume):
+        self.volume_of, self.here = volume_of, here
+
+    def __contains__(self, target: str) -> bool:
+        return self.volume_of.get(target, self.here) is not self.here
+
+    def __getitem__(self, target: str) -> str:
+        return f"{posixpath.relpath(self.volume_of[target].url, self.here.url)}/#{anchor(target)}"
+
+
+def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str) -> dict[str, str]:
+    """Volume URL -> the HTML that replaces its placeholder; `content`: page path -> its rendered content."""
+    volume_of = {content[p].url.strip("/"): v for v in printed for _, paths in v.sections for p in paths if p in content}
+    out = {}
+    for volume in printed:
+        sections = [(title, [content[p] for p in paths if p in content]) for title, paths in volume.sections]
+        out[volume.url] = body(sections, site_url, _Elsewhere(volume_of, volume), "../" * volume.url.count("/"))
+    return out
+
+
+def body(sections: list[tuple[str, list[Printed]]], site_url: str, elsewhere=None,
+         up: str = "../") -> str:
     """The HTML that replaces the placeholder: a table of contents, then every section and page."""
     anchors = {page.url.strip("/"): anchor(page.url) for _, pages in sections for page in pages}
     toc, parts = [], []
@@ -102,7 +194,7 @@ def body(sections: list[tuple[str, list[Printed]]], site_url: str) -> str:
         parts.append(f'<section class="whole-record-section" aria-labelledby="{section_id}">'
                      f'<h2 id="{section_id}">{html.escape(title)}</h2>')
         for page in pages:
-            parts.append(f'<div class="whole-record-page" id="{anchors[page.url.strip("/")]}">{rewrite(page, anchors)}')
+            parts.append(f'<div class="whole-record-page" id="{anchors[page.url.strip("/")]}">{rewrite(page, anchors, elsewhere, up)}')
             if site_url:
                 parts.append(f'<p class="whole-record-url">{html.escape(site_url.rstrip("/") + "/" + page.url)}</p>')
             parts.append("</div>")
@@ -112,13 +204,14 @@ def body(sections: list[tuple[str, list[Printed]]], site_url: str) -> str:
     return contents + "".join(parts)
 
 
-def fill(site_dir: Path, whole_record: str) -> None:
-    """Put the whole record (body()) into the built print page; the placeholder must be there exactly once."""
-    path = site_dir / URL / "index.html"
-    try:
-        page = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PrintPageError(f"{path}: the print page was not built ({exc.strerror})") from None
-    if page.count(PLACEHOLDER) != 1:
-        raise PrintPageError(f"{path}: expected the placeholder {PLACEHOLDER} exactly once")
-    path.write_text(page.replace(PLACEHOLDER, whole_record), encoding="utf-8")
+def fill(site_dir: Path, whole_record: dict[str, str]) -> None:
+    """Put each volume (bodies()) into its built print page; the placeholder must be there exactly once."""
+    for url, content in whole_record.items():
+        path = site_dir / url / "index.html"
+        try:
+            page = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise PrintPageError(f"{path}: the print page was not built ({exc.strerror})") from None
+        if page.count(PLACEHOLDER) != 1:
+            raise PrintPageError(f"{path}: expected the placeholder {PLACEHOLDER} exactly once")
+        path.write_text(page.replace(PLACEHOLDER, content), encoding="utf-8")

@@ -15,12 +15,14 @@ import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 
 from archive.citation import records, versions
 from archive.citation.versions import Release
-from archive.pages import wholerecord
+from archive.pages import topics, wholerecord
+from archive.pages.paging import Limits
 from archive.pages.tree import Generated, Regenerator, generate
 from archive.runner import Job, Parallel, Serial, settle
 from archive.site import csp, publish, search
@@ -30,13 +32,24 @@ CITATION_CFF = "CITATION.cff"  # beside mkdocs.yml
 SOURCE = "docs"  # the authored pages, beside mkdocs.yml
 
 
+def versioned(config: dict) -> bool:
+    """Whether mkdocs.yml (publish.settings()) builds a release published under /<version>/ with mike."""
+    return str((config.get("extra") or {}).get("archive_versioned", "")).lower() in ("1", "true", "yes")
+
+
 def release_of(config: dict) -> Release:
     """The release mkdocs.yml (publish.settings()) builds: its site_url and extra.archive_versioned,
     CITATION.cff beside it, and SOURCE_DATE_EPOCH (the reproducible-builds convention) for the
     revision dates."""
     identity = versions.read_identity(Path(config["config_file_path"]).parent / CITATION_CFF)
-    versioned = str((config.get("extra") or {}).get("archive_versioned", "")).lower() in ("1", "true", "yes")
-    return versions.for_site(identity, config.get("site_url") or "", versioned, os.environ.get("SOURCE_DATE_EPOCH"))
+    return versions.for_site(identity, config.get("site_url") or "", versioned(config), os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+LOCAL_ONLY = ("site_url is {url}, a local address: a site built so would name it in every canonical link, "
+              "citation, sitemap entry and feed link. For a preview run `make serve` (or `make site`, which "
+              "builds site/ for local reading); to publish set SITE_URL to the public address, e.g. "
+              "`SITE_URL=https://owner.github.io/repo/ mkdocs build`, or deploy with `python scripts/build.py "
+              "deploy` (README, Deploying)")
 
 
 class BuildError(Exception):
@@ -50,10 +63,11 @@ class _Rendering:
     indexer: search.Indexer = field(default_factory=search.Indexer)
     policy: csp.Policy = field(default_factory=csp.Policy)
     printed: dict[str, wholerecord.Printed] = field(default_factory=dict)  # src_uri -> rendered content
-    searchable: set[str] = field(default_factory=set)  # the live preview's pages for the search index
+    searchable: dict[str, dict] = field(default_factory=dict)  # the live preview's pages for the search index: their meta
     order: list[str] = field(default_factory=list)  # the pages in MkDocs's order
     downloads: Job | None = None
     whole_record: Job | None = None
+    topic_links: dict[str, str] = field(default_factory=dict)  # topic -> URL where its listing starts
 
 
 @dataclass
@@ -63,6 +77,8 @@ class Build:
     release: Release
     runner: Serial = field(default_factory=Parallel)
     serving: bool = False  # under `mkdocs serve`: regenerate before every rebuild
+    publishing: bool = False  # MkDocs on its own (`mkdocs build`, `mike deploy`): a local site_url is refused
+    limits: Limits = field(default_factory=Limits)  # how long listings and printed volumes grow before they split
     generated: Generated | None = None
     _run: _Rendering | None = None
     # The live preview (archive/site/preview.py): regenerates through a Memo, and after its first
@@ -86,7 +102,7 @@ class Build:
 
     def generate(self) -> Generated:
         """Check and generate (raises ContentErrors, writing nothing, on bad content)."""
-        self.generated = generate(self.docs, self.out, self.release, self.runner)
+        self.generated = generate(self.docs, self.out, self.release, self.runner, self.limits)
         return self.generated
 
     def regenerate(self, defer: bool = False) -> Generated:
@@ -94,7 +110,7 @@ class Build:
         `defer`: what no page shows (the open data, the whole record, the search index) waits for
         the next call without it (`pending()`)."""
         if self._regenerator is None:
-            self._regenerator = Regenerator(self.docs, self.out, self.release)
+            self._regenerator = Regenerator(self.docs, self.out, self.release, self.limits)
             self.serving, self.runner = True, Serial()  # no forks beside the live-reload server's threads
         self._deferring = defer
         self.generated = self._regenerator.generate(defer)
@@ -110,10 +126,28 @@ class Build:
 
     # --- MkDocs's events, in the order MkDocs runs them (scripts/mkdocs_hooks.py) ----------------
 
+    @property
+    def local(self) -> bool:
+        """Built for this machine only (a preview): its addresses are local."""
+        return publish.local_address(self.release.canonical_base)
+
     def on_config(self, config):
+        if self.publishing and self.local:
+            raise BuildError(LOCAL_ONLY.format(url=self.release.canonical_base))
         config.markdown_extensions.append(ArchiveExtension())
         config["site_name"] = self.release.site_name
         config["site_description"] = self.release.description
+        extra = config["extra"]
+        if self.release.version_base == self.release.canonical_base:
+            # Not published with mike: no versions.json to show in Material's selector (nor to request).
+            extra.pop("version", None)
+        else:  # the outdated notice and the unversioned-address redirect (docs/overrides/partials/)
+            # mike's plugin joins the alias to site_url without a final slash; the 404 page's base_url is
+            # that path, and Material finds versions.json beside the version's folder only with the slash.
+            if config["site_url"] and not config["site_url"].endswith("/"):
+                config["site_url"] += "/"
+            extra["archive_version"] = self.release.version
+            extra["archive_latest"] = urlsplit(self.release.canonical_base).path
         return config
 
     def on_pre_build(self, config) -> None:
@@ -135,11 +169,11 @@ class Build:
     def on_page_content(self, html, page):
         self._run.printed[page.file.src_uri] = wholerecord.Printed(page.url, page.title or "", html)
         if not search.indexed(page.meta):
-            self._run.searchable.discard(page.file.src_uri)
+            self._run.searchable.pop(page.file.src_uri, None)
         elif self._regenerator is None:
-            self._run.indexer.add(page.url, page.title or "", html)
+            self._run.indexer.add(page.url, page.title or "", html, page.meta)
         else:  # the preview indexes every round's pages afresh, beside it (_search_beside)
-            self._run.searchable.add(page.file.src_uri)
+            self._run.searchable[page.file.src_uri] = page.meta
         return html
 
     def on_env(self, files, config) -> None:
@@ -154,9 +188,9 @@ class Build:
         for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
             if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
                 run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"))
-        sections = [(title, [run.printed[p] for p in paths if p in run.printed])
-                    for title, paths in self.generated.reading_order]
-        run.whole_record = (self.runner.beside(wholerecord.body, sections, config["site_url"] or "")
+        run.topic_links = topics.links(self.generated.corpus.entities, self.limits)
+        run.whole_record = (self.runner.beside(wholerecord.bodies, self.generated.reading_order, run.printed,
+                                               config["site_url"] or "")
                             if self._print_page_rendered() else None)
         if self._regenerator is None:
             run.indexer.start(Path(config["site_dir"]))
@@ -165,6 +199,8 @@ class Build:
 
     def on_page_context(self, context, page):
         page.meta.update(self.generated.page_records.extras.get(page.file.src_uri, {}))
+        if page.meta.get("tags"):  # the chips link to our Topics pages, which Material's plugin does not know
+            context["tags"] = [topics.Chip(name, self._run.topic_links[name]) for name in page.meta["tags"]]
         return context
 
     def with_policy(self, output: str, path: Path) -> str:
@@ -209,7 +245,7 @@ class Build:
         """A generated file gone from the tree: out of the site, the whole record and the search pages."""
         if file.page is not None:
             self._run.printed.pop(file.src_uri, None)
-            self._run.searchable.discard(file.src_uri)
+            self._run.searchable.pop(file.src_uri, None)
         target = Path(file.abs_dest_path)
         target.unlink(missing_ok=True)
         for folder in target.parents:  # the page's folder, once its citation records are gone too
@@ -218,15 +254,16 @@ class Build:
             folder.rmdir()
 
     def pages_to_render(self, files, pages_read: bool) -> list:
-        """Pages whose output shows other pages' rendered content: the whole record, once any page
-        changed (after the edited pages, when deferring)."""
+        """Pages whose output shows other pages' rendered content: the whole record's volumes, once any
+        page changed (after the edited pages, when deferring)."""
         self._print_stale = self._print_stale or pages_read
-        file = files.get_file_from_path(wholerecord.SOURCE)
-        self._print_page = self._print_stale and not self._deferring and file is not None
+        volumes = [files.get_file_from_path(v.md_path) for v in self.generated.reading_order]
+        volumes = [file for file in volumes if file is not None]
+        self._print_page = self._print_stale and not self._deferring and bool(volumes)
         if not self._print_page:
             return []
         self._print_stale = False
-        return [file]
+        return volumes
 
     def _print_page_rendered(self) -> bool:
         return not self._incremental or self._print_page
@@ -238,13 +275,13 @@ class Build:
         run_, staging = self._run, site / ".preview-search"
         # A fresh folder written in MkDocs's order, as a whole build writes it: Pagefind's index
         # follows the order it finds the pages in.
-        pages = [run_.printed[src] for src in run_.order if src in run_.searchable]
+        pages = [(run_.printed[src], run_.searchable[src]) for src in run_.order if src in run_.searchable]
         indexer = run_.indexer = search.Indexer()
 
         def run():
             try:
-                for page in pages:
-                    indexer.add(page.url, page.title, page.html)
+                for page, meta in pages:
+                    indexer.add(page.url, page.title, page.html, meta)
                 shutil.rmtree(staging, ignore_errors=True)
                 indexer.start(staging)
                 indexer.process.communicate()

@@ -7,11 +7,26 @@ import logging
 import os
 import shutil
 import tempfile
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class BuildFailed(Exception):
     pass
+
+
+def local_address(site_url: str) -> bool:
+    """Whether a site_url names this machine (or nothing): fine for a preview, never for publishing,
+    where every canonical link, citation, sitemap entry and feed link would point there."""
+    host = urlsplit(site_url or "").hostname
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False  # a name: the host it names is the reader's concern
+    return address.is_loopback or address.is_unspecified
 
 
 def settings(config_file: Path) -> dict:

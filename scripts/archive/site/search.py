@@ -2,13 +2,16 @@
 
 Material's own search ships one lunr index of every page (tens of MB at 10,000 documents) that
 the browser downloads before the first result. Pagefind splits the index into small chunks and
-fragments; the site's header search box (Material's UI, unchanged) talks to a small web worker,
-docs/overrides/assets/javascripts/search-worker.js, that queries Pagefind instead of lunr.
+fragments. Material's header search box stays; docs/overrides/assets/javascripts/search.js asks
+Pagefind and renders the results (every one reachable, the true count), and a stub worker
+(search-worker.js) keeps Material's own search quiet.
 
-The index is built with Japanese segmentation (Pagefind's extended binary, `--force-language ja`)
-because the records are bilingual: English words are still split on spaces and matched by
-prefix, and Japanese runs such as 中国情勢に対する我が国の立場 are split into words so that 立場
-finds them. The cost is English stemming (prefix matching remains: 'sanction' finds 'sanctions').
+One index for both languages, without a language's rules: Pagefind's Japanese segmentation cut
+English words into Japanese-looking pieces, and its segmenter and the browser's disagree on where
+Japanese words end, so both gave hits on pages without the query. Here English words are matched by
+prefix ('sanction' finds 'sanctions'; no stemming), and every Japanese or Chinese character is a word
+of its own, so a Japanese query is an exact phrase of characters (search.js): a page matches when it
+holds the query's characters in that order, wherever the words break.
 """
 
 from __future__ import annotations
@@ -16,18 +19,39 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from archive.runner import NICE
 
 BUNDLE = "pagefind"  # folder in site/ holding the index and Pagefind's own scripts
-LANGUAGE = "ja"
-EXCLUDE = ".headerlink, .md-content__button, .footnote-backref"
-WORKER = Path("assets/javascripts/search-worker.js")
+LANGUAGE = "und"  # BCP 47 "undetermined": Pagefind applies no stemmer and no segmenter
+# Not indexed: permalinks, buttons, footnote back-links, the labels of a page's header ("Original
+# title", "Published in") and what only screen readers hear ("(external site)"), so that result
+# excerpts show what a page says, not its form; the header's values stay.
+EXCLUDE = ".headerlink, .md-content__button, .footnote-backref, .entity-meta dt, .visually-hidden"
+# Types of page that are the record itself, ranked above what is said about them (sources, essays):
+# they carry the Pagefind filter rank:primary, whose results search.js lifts, above all for a query
+# that names one of their topics (topic_word). Pagefind's own weights act on words, not on a
+# whole page, and its scores saturate: a short press report with the word in its title scores as
+# high as a long document about it.
+PRIMARY = ("document", "event")
+# Scripts written without spaces between words, and their punctuation (「」、。（）): each character
+# becomes a word of its own (spaced), so that a Japanese query is a phrase of characters.
+WIDE = ("\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+        "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff9f\U00020000-\U0002fa1f")
+# Pagefind keeps a word with a quotation mark or apostrophe attached (sanctions”, Thatcher's) as a
+# word of its own, which a query for the bare word also matches: being rare, it scored a press
+# report's quoted headline five times the record's own pages. Set apart, it is the same word.
+APART = re.compile(f"(?<=[{WIDE}])(?=\\S)|(?<=\\S)(?=[{WIDE}])|(?<=[‘“])(?=\\S)|(?<=\\S)(?=[’”])|(?<=\\w)(?='\\w)")
+TAG = re.compile(r"(<[^>]*>)")
+TOPIC = "zqxtopic_"  # the beginning of a topic's word (topic_word)
+SCRIPTS = (Path("assets/javascripts/search.js"), Path("assets/javascripts/search-worker.js"))  # ours
 
 
 class SearchIndexFailed(Exception):
@@ -65,15 +89,12 @@ class Indexer:
         self.pages = Path(tempfile.mkdtemp(prefix="archive-search-", dir=_scratch()))
         self.process: subprocess.Popen | None = None
 
-    def add(self, url: str, title: str, content: str) -> None:
-        """A page's content as MkDocs rendered it, at its site-relative URL ("documents/x/")."""
+    def add(self, url: str, title: str, content: str, meta: dict) -> None:
+        """A page's content as MkDocs rendered it, at its site-relative URL ("documents/x/"), with
+        its front matter (the generated page's: its type and topics)."""
         target = self.pages / url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>'
-            f"<body><div data-pagefind-body>\n{content}\n</div></body></html>\n",
-            encoding="utf-8",
-        )
+        target.write_text(index_page(title, content, meta.get("archive_type"), meta.get("tags") or ()), encoding="utf-8")
 
     def start(self, site: Path) -> None:
         """Index every added page into site/pagefind/, in the background."""
@@ -102,6 +123,40 @@ class Indexer:
         shutil.rmtree(self.pages, ignore_errors=True)
 
 
+def spaced(content: str) -> str:
+    """HTML with a space after and before each character of WIDE and each quotation mark or
+    apostrophe attached to a word (APART), in text only, never inside a tag, and across tags as if
+    they were not there. search.js takes the spaces out again in what it shows."""
+    parts, last = [], ""  # the text's last character so far: tags do not part words (<span lang>)
+    for part in TAG.split(content):
+        if part and not part.startswith("<"):
+            part, last = APART.sub(" ", last + part)[len(last):], part[-1]
+        parts.append(part)
+    return "".join(parts)
+
+
+def topic_word(topic: str) -> str:
+    """The word that stands for a topic in the index: never typed by a reader, never the beginning
+    of another topic's word (search.js makes the same from a query)."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", topic.lower()) if not unicodedata.combining(c))
+    return TOPIC + re.sub(r"[\W_]+", "_", plain).strip("_") + "__"
+
+
+def index_page(title: str, content: str, kind: str | None = None, topics=()) -> str:
+    """The page Pagefind reads: the content; the title, which Pagefind indexes too (so spaced as the
+    content is); the rank (PRIMARY) as a filter; the topics as words of the index, in metadata that
+    no result shows. (Not a filter: Pagefind writes a filter of many values in a different order
+    from one build to the next.)"""
+    meta = {"title": APART.sub(" ", title), "topics": " ".join(topic_word(t) for t in topics)}
+    head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{html.escape(value)}">' for name, value in meta.items() if value)
+    if kind in PRIMARY:
+        head += '<meta data-pagefind-filter="rank[content]" content="primary">'
+    return (
+        f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"{head}</head><body><div data-pagefind-body>\n{spaced(content)}\n</div></body></html>\n"
+    )
+
+
 def index_bytes(site: Path) -> int:
     """Total size of the search bundle on disk (what a host stores, not what a reader downloads)."""
     return sum(p.stat().st_size for p in (site / BUNDLE).rglob("*") if p.is_file())
@@ -110,17 +165,18 @@ def index_bytes(site: Path) -> int:
 def first_result_bytes(site: Path, results: int = 10) -> int:
     """Upper bound of the bytes a reader downloads from opening search to seeing the first results.
 
-    The worker script, Material's (empty) lunr stub, Pagefind's loader, WebAssembly and metadata,
-    the largest index chunk (a one-word query loads one chunk) and the `results` largest fragments
-    (one per result shown). Sizes on disk: HTTP compression by the host only makes it smaller.
+    Our scripts, Material's (empty) lunr stub, Pagefind's loader, worker, WebAssembly and metadata,
+    the largest index chunk (a one-word query loads one chunk), the rank filter and the `results`
+    largest fragments (one per result shown). Sizes on disk: HTTP compression by the host only
+    makes it smaller.
     """
     bundle = site / BUNDLE
     language = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"][LANGUAGE]
-    fixed = [site / WORKER, site / "search" / "search_index.json"] + [
+    fixed = [site / path for path in SCRIPTS] + [site / "search" / "search_index.json"] + [
         bundle / name
-        for name in ("pagefind.js", "pagefind-entry.json", f"pagefind.{language['hash']}.pf_meta",
-                     f"wasm.{language['wasm'] or 'unknown'}.pagefind")  # no stemmer for ja: the generic module
-    ]
+        for name in ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", f"pagefind.{language['hash']}.pf_meta",
+                     f"wasm.{language['wasm'] or 'unknown'}.pagefind")  # no stemmer: the generic module
+    ] + list((bundle / "filter").glob("*.pf_filter"))
     chunks = sorted((p.stat().st_size for p in (bundle / "index").glob("*.pf_index")), reverse=True)
     fragments = sorted((p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment")), reverse=True)
     return sum(p.stat().st_size for p in fixed) + sum(chunks[:1]) + sum(fragments[:results])

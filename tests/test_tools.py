@@ -1,0 +1,68 @@
+"""The benchmark's tools (scripts/tools/): the corpus shaped like the record, and how bench measures a
+process tree's memory and the largest page. Plain functions, no build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+
+from archive.content import graph
+from archive.content.validate import check
+from archive.pages import wholerecord
+from tools import bench
+from tools.synth import HUB_SOURCES, write_corpus
+
+
+def test_the_bench_corpus_is_valid_and_shaped_like_the_record(tmp_path):
+    write_corpus(tmp_path, documents=60, seed=4)
+    corpus, errors = check(tmp_path)
+    assert errors == []
+    documents = corpus.of_type("document")
+    relations = graph.build(corpus)
+    # Hubs: one originator, one release and a few files for every document; a few press sources cited by most.
+    assert len({tuple(d.get("originator")) for d in documents}) == 1
+    assert len({d.get("release") for d in documents}) == 1
+    files = Counter(d.get("file") for d in documents)
+    assert len(files) == len(corpus.of_type("file")) and min(files.values()) > 10
+    hubs = sorted(corpus.of_type("source"), key=lambda s: -len(relations.cited_by.get(s.id, {})))[:HUB_SOURCES]
+    assert all(len(relations.cited_by[s.id]) > len(documents) / HUB_SOURCES for s in hubs)
+    # Long, heavily cited pages with discrepancy blocks and Japanese text, as the record's own.
+    citations = [sum(relations.cited_by.get(s.id, {}).get(d.id, 0) for s in corpus.of_type("source")) for d in documents]
+    assert sorted(citations)[len(citations) // 2] >= 20
+    assert sum(bool(d.get("discrepancies")) for d in documents) >= len(documents) / 4
+    assert all("「" in d.body and "## " in d.body for d in documents)
+
+
+def test_tree_rss_counts_the_children_of_a_process():
+    code = "import os, sys; b = b'y' * (300 * 2**20); os.write(1, b'x'); sys.stdin.read()"  # written: resident
+    parent = subprocess.Popen([sys.executable, "-c", f"import subprocess, sys; subprocess.run([sys.executable, '-c', {code!r}])"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert parent.stdout.read(1) == b"x"  # the grandchild holds its 300 MB
+        assert bench.tree_rss(parent.pid) >= 300 * 2**20  # the grandchild's memory, counted in its grandparent's tree
+    finally:
+        parent.stdin.close()
+        parent.wait()
+    assert bench.tree_rss(parent.pid) == 0
+
+
+def test_largest_page_is_the_largest_html_file(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("x" * 10)
+    (tmp_path / "index.html").write_text("x" * 5)
+    (tmp_path / "data.json").write_text("x" * 100)  # a download, not a page
+    assert bench.largest_page(tmp_path) == ("a/index.html", 10)
+
+
+def test_volumes_cut_each_section_into_runs_within_the_limit():
+    order = [("Essays", ["e1.md"]), ("Documents", [f"d{i}.md" for i in range(10)])]
+    sizes = {"e1.md": 50, **{f"d{i}.md": 30 for i in range(10)}, "d4.md": 500}
+    volumes = wholerecord.volumes(order, sizes, 100, lambda run: f"{run[0]}–{run[-1]}")
+    runs = [paths for v in volumes for _, paths in v.sections]
+    assert [p for run in runs for p in run] == [p for _, paths in order for p in paths]  # each once, in order
+    assert all(len(run) == 1 or sum(sizes[p] for p in run) <= 100 for run in runs)
+    assert ["d4.md"] in runs  # a page longer than a volume is a volume of its own
+    assert all(len(v.sections) == 1 for v in volumes)  # a volume holds one type's pages
+    assert [v.md_path for v in volumes] == [f"print_page/volume-{n}.md" for n in range(1, len(volumes) + 1)]
+    assert wholerecord.volumes(order, sizes, 10_000, str)[0].md_path == wholerecord.SOURCE  # all fits: one page
