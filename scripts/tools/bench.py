@@ -276,7 +276,11 @@ def main() -> int:
             work = base / f"n{size}"
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            rows.append(bench_size(size, work, args.runs, baseline, args.serial, args.preview_edits))
+            try:
+                rows.append(bench_size(size, work, args.runs, baseline, args.serial, args.preview_edits))
+            except preview_bench.PreviewBenchFailed as exc:
+                print(f"bench: the live preview at {size:,} documents: {exc}", file=sys.stderr)
+                return 1
             print(table(rows[-1:], args.runs).split("\n\n")[1].splitlines()[-1], flush=True)
     finally:
         if baseline:

@@ -3,14 +3,19 @@
 shows it serves the new text (`make bench` calls measure(); run alone: `preview_bench.py DOCS`).
 
 `build.py serve` runs on a corpus as a user runs it (its own process, its HTTP server). Each edit
-gives a document a new title; the clock runs from the write until the document's page, the documents
-index, the timeline and the page of every entity it points at (which list it among their backlinks)
-all serve that title, fetched over HTTP as a browser would.
+gives a document a new title; the clock runs from the write until every page that showed the old
+title before the edit serves the new one, fetched over HTTP as a browser would: the document's own
+page, the page of the documents index and of the timeline that list it (with paged listings, not
+always the first), and the page of every entity it points at (their backlinks). Those pages are
+found in the served site, not predicted; a listing ordered by title counts as current once the
+old title is gone from it (the document moved to another of its pages). The printed volumes and the search index follow after the
+visible pages; "settled" is the time until they too are current.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import shutil
@@ -26,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from archive.content import graph  # noqa: E402
-from archive.content.read import load  # noqa: E402
+
+class PreviewBenchFailed(Exception):
+    """The preview did not come up or did not show an edit in time; the message says which, with its log."""
 
 
 def _free_port() -> int:
@@ -41,18 +47,19 @@ def _get(url: str) -> bytes:
         return response.read()
 
 
-def _wait(what, seconds: float, proc: subprocess.Popen, log: Path):
+def _wait(what, seconds: float, proc: subprocess.Popen, log: Path, label):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"build.py serve exited:\n{log.read_text()[-3000:]}")
+            raise PreviewBenchFailed(f"build.py serve exited; the end of its log ({log}):\n{log.read_text()[-3000:]}")
         try:
             if what():
                 return
         except OSError:
             pass
         time.sleep(0.05)
-    raise RuntimeError(f"timed out after {seconds} s:\n{log.read_text()[-3000:]}")
+    label = label() if callable(label) else label
+    raise PreviewBenchFailed(f"{label}: not done after {seconds:.0f} s; the end of the server's log:\n{log.read_text()[-3000:]}")
 
 
 def _cpu(pid: int) -> float:
@@ -62,13 +69,25 @@ def _cpu(pid: int) -> float:
     return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def _showing(docs: Path, ident: str) -> list[str]:
-    """URL paths of the pages that show a document's title: its own, the documents index, the timeline,
-    and each page it points at (backlinks)."""
-    corpus = load(docs)
-    by_id = corpus.by_id()
-    near = sorted(graph.build(corpus).points_to.get(ident, ()))
-    return [by_id[ident].url_path, "documents/", "timeline/"] + [by_id[i].url_path for i in near if i in by_id]
+# The printed volumes show every page too, but after the visible pages (Build.pages_to_render).
+NOT_VISIBLE = ("print_page/", "search/", "404.html")
+
+
+def _showing(site: Path, title: str) -> list[str]:
+    """URL paths of the site's pages that show `title` now (the document's own page, the listings that
+    hold it, its backlinks), the printed volumes aside."""
+    needle = html.escape(title, quote=False).encode()
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if not rel.startswith(NOT_VISIBLE) and needle in page.read_bytes():
+            found.append(rel.removesuffix("index.html"))
+    return found
+
+
+def _title(text: str) -> str:
+    line = next(line for line in text.split("\n") if line.startswith("title:"))
+    return line.split(":", 1)[1].strip().strip('"')
 
 
 def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
@@ -84,33 +103,44 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
                                  "--out", str(work / "generated"), "--site", str(work / "site"), "--addr", f"127.0.0.1:{port}"],
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait(lambda: json.loads(_get(base + ".preview/status.json"))["rounds"] >= 1, 3600, proc, log)
+        status = lambda: json.loads(_get(base + ".preview/status.json"))  # noqa: E731
+        _wait(lambda: status()["rounds"] >= 1, 3600, proc, log, "the first build")
         first = time.perf_counter() - started
         pages = sorted((corpus / "documents").glob("*.md"))
-        latencies, counts, cpu = [], [], []
+        latencies, settled, counts, cpu = [], [], [], []
         for n in range(edits):
             page = pages[(n * 7919) % len(pages)]  # spread over the corpus, the same every run
-            urls = [base + u for u in _showing(corpus, page.stem)]
             text = page.read_text(encoding="utf-8")
+            urls = [base + u for u in _showing(work / "site", _title(text))]
             title = f"Edited title {n} of the preview bench"
             edited = "\n".join(f'title: "{title}"' if line.startswith("title:") else line for line in text.split("\n"))
-            waiting = set(urls)
+            old = html.escape(_title(text), quote=False).encode()
+            waiting, rounds = set(urls), status()["rounds"]
             t0, c0 = time.perf_counter(), _cpu(proc.pid)
             page.write_text(edited, encoding="utf-8")
 
             def current():
                 for url in sorted(waiting):
-                    if title.encode() in _get(url):
+                    served = _get(url)
+                    # a listing ordered by title may now hold it on another of its pages
+                    if title.encode() in served or (old not in served and served.rstrip().endswith(b"</html>")):
                         waiting.discard(url)
                 return not waiting
 
-            _wait(current, 600, proc, log)
+            _wait(current, 600, proc, log, lambda: f"edit {n} of {page.name}: still not current: {', '.join(sorted(waiting))}")
             latencies.append(time.perf_counter() - t0)
-            cpu.append(_cpu(proc.pid) - c0)
             counts.append(len(urls))
-            time.sleep(1)  # let the round's background work (search index) start, as between real edits
-        return {"first_build_s": first, "latencies_s": latencies, "pages_checked": counts, "cpu_s": statistics.median(cpu),
-                "median_s": statistics.median(latencies), "max_s": max(latencies)}
+
+            def done():
+                now = status()
+                return now["rounds"] > rounds and now["settled"]
+
+            _wait(done, 600, proc, log, f"edit {n} of {page.name}: the printed volumes and the search index")
+            settled.append(time.perf_counter() - t0)
+            cpu.append(_cpu(proc.pid) - c0)
+        return {"first_build_s": first, "latencies_s": latencies, "settled_s": settled, "pages_checked": counts,
+                "cpu_s": statistics.median(cpu), "median_s": statistics.median(latencies), "max_s": max(latencies),
+                "settled_median_s": statistics.median(settled)}
     finally:
         proc.terminate()
         try:
@@ -123,13 +153,16 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
 def table(rows: list[dict]) -> str:
     """The live preview's figures, one row per corpus size (rows: measure()'s results with "documents")."""
     lines = ["Live preview (`build.py serve`): seconds from saving an edit of one document's title until its page, the",
-             "documents index, the timeline and every page it points at (its backlinks) serve the new title over HTTP.",
+             "listings that hold it (documents index, timeline) and every page it points at (its backlinks) serve the new",
+             "title over HTTP; settled: until the printed volumes and the search index are current too.",
              "",
-             "| documents | first build s | edits | pages checked per edit | median s | max s | server CPU s per edit (median) |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+             "| documents | first build s | edits | pages checked per edit | median s | max s | settled s (median) "
+             "| server CPU s per edit (median) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['documents']:,} | {r['first_build_s']:.1f} | {len(r['latencies_s'])} | "
                      f"{statistics.median(r['pages_checked']):.0f} | {r['median_s']:.2f} | {r['max_s']:.2f} | "
+                     f"{r['settled_median_s']:.2f} | "
                      f"{r['cpu_s']:.2f} |")
     return "\n".join(lines)
 
@@ -139,7 +172,11 @@ def main() -> int:
     parser.add_argument("docs", type=Path, help="an authored corpus (e.g. one written by tools/synth.py)")
     parser.add_argument("--edits", type=int, default=5)
     args = parser.parse_args()
-    result = measure(args.docs.resolve(), args.edits)
+    try:
+        result = measure(args.docs.resolve(), args.edits)
+    except PreviewBenchFailed as exc:
+        print(f"preview_bench: {exc}", file=sys.stderr)
+        return 1
     print(json.dumps(result, indent=1))
     return 0
 

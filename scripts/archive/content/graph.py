@@ -49,6 +49,15 @@ class Graph:
         near.discard(ident)
         return sorted(near)
 
+    def named(self, ident: str) -> list[str]:
+        """The ids a page points at, and those they point at, sorted: all a page's own citation records
+        and head metadata can show of others (a document's archive is the holder its file names)."""
+        near = set(self.points_to.get(ident, ()))
+        for target in list(near):
+            near |= self.points_to.get(target, set())
+        near.discard(ident)
+        return sorted(near)
+
 
 def _points(entity: Entity) -> tuple[list[tuple[Field, str]], list[str], list[str]]:
     """(relations, link targets, cited sources) of one page."""

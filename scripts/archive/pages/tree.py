@@ -229,11 +229,13 @@ class Regenerator:
 
 def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, links) -> records.PageRecords:
     """records.page_records, through the memo page by page: a page's cite box and head metadata show
-    the pages its relations name, its revision date and its recorded corrections."""
+    the pages its relations name (graph.Graph.named, not every page pointing at it), its revision date
+    and its recorded corrections."""
     if memo is compute:
         return records.page_records(corpus, release, revised)
     index, corrections = corpus.by_id(), changelog.by_page(corpus.changelog)
-    inputs = {("records", e.id): [*_near(index, links, e), revised[e.id], tuple(corrections.get(e.id, ())), release]
+    inputs = {("records", e.id): [e, *(index[i] for i in links.named(e.id) if i in index), revised[e.id],
+                                  tuple(corrections.get(e.id, ())), release]
               for e in corpus.entities}
 
     def fresh(keys):
