@@ -1,21 +1,27 @@
 // Formats CSL-JSON items with citeproc-js (the CSL processor of Zotero and Mendeley) and the official
-// CSL styles: one process for a whole batch, read from stdin as JSON, answered on stdout as JSON.
+// CSL styles. Requests come on stdin, one JSON object per line, and each is answered on stdout by one
+// line of JSON, in turn, until stdin closes: a build (or the live preview, round after round) keeps one
+// process, whose style engines, slower to build than most batches are to format, are built once.
 //   {"locale": path, "styles": {name: path}, "jobs": [{"style": name, "items": [...], "together"?, "notes"?}]}
 // A job formats each item as if alone (a page's own reference: no disambiguation against other
 // pages), or, with "together", all its items as one bibliography in the style's order (the /sources/
-// page). With "notes", each item as a first note and as a later, shortened note.
-// Answer, for the jobs in turn: {"entries": {id: html}, "order": [id, ...]} or {"notes": {id: {"first", "later"}}}.
+// page). With "notes", each item as a first note and as a later, shortened note ("notes": "first": the
+// first note alone, which is all a cite box shows).
+// Answer, for the jobs in turn: {"entries": {id: html}, "order": [id, ...]} or {"notes": {id: {"first", "later"}}};
+// a request that fails is answered {"error": message}.
 "use strict";
 const fs = require("fs");
+const readline = require("readline");
 const CSL = require("citeproc");
 
-let current = new Map(); // the items of the job being run: engines are built once per style
+let current = new Map(); // the items of the job being run: engines are built once per style file
 const engines = {};
+const BATCH = 50;
 
 function engine(key, styleXml, localeXml) {
   if (!engines[key]) {
     const sys = { retrieveLocale: () => localeXml, retrieveItem: (id) => current.get(id) };
-    engines[key] = new CSL.Engine(sys, styleXml, "en-US", true);
+    engines[key] = new CSL.Engine(sys, styleXml(), "en-US", true);
   }
   return engines[key];
 }
@@ -36,7 +42,7 @@ function bibliography(proc, ids) {
   return [out, listed];
 }
 
-function notes(proc, ids) {
+function notes(proc, ids, firstOnly) {
   // Each item as a first note, then as a later one after an unrelated note (else "Ibid.").
   const other = { id: "zz-other", type: "webpage", title: "Other" };
   current.set(other.id, other);
@@ -45,6 +51,7 @@ function notes(proc, ids) {
   for (const id of ids) {
     proc.updateItems([id, other.id]);
     const first = proc.processCitationCluster(cluster("a", id, 1), [], [])[1][0][1];
+    if (firstOnly) { out[id] = { first }; continue; }
     proc.processCitationCluster(cluster("b", other.id, 2), [["a", 1]], []);
     const later = proc.processCitationCluster(cluster("c", id, 3), [["a", 1], ["b", 2]], [])[1]
       .find((row) => row[2] === "c")[1];
@@ -53,27 +60,44 @@ function notes(proc, ids) {
   return out;
 }
 
-function main() {
-  const request = JSON.parse(fs.readFileSync(0, "utf8"));
-  const locale = fs.readFileSync(request.locale, "utf8");
-  const styles = {};
-  for (const [name, path] of Object.entries(request.styles)) styles[name] = fs.readFileSync(path, "utf8");
-  const answers = request.jobs.map((job) => {
-    current = new Map(job.items.map((item) => [String(item.id), item]));
-    const ids = [...current.keys()];
-    if (job.notes) return { notes: notes(engine(job.style + " alone", independent(styles[job.style]), locale), ids) };
-    if (job.together) {
-      const [entries, order] = bibliography(engine(job.style, styles[job.style], locale), ids);
-      return { entries, order };
-    }
-    const alone = engine(job.style + " alone", independent(styles[job.style]), locale);
-    const batch = bibliography(alone, ids);
-    if (batch) return { entries: batch[0], order: ids };
-    const entries = {};
-    for (const id of ids) entries[id] = (bibliography(alone, [id]) || [{ [id]: "" }])[0][id] || "";
-    return { entries, order: ids };
-  });
-  process.stdout.write(JSON.stringify(answers));
+const files = new Map(); // path -> text: the styles and the locale, read once
+function read(path) {
+  if (!files.has(path)) files.set(path, fs.readFileSync(path, "utf8"));
+  return files.get(path);
 }
 
-main();
+function answer(request) {
+  const locale = read(request.locale);
+  const style = (name) => read(request.styles[name]);
+  return request.jobs.map((job) => {
+    current = new Map(job.items.map((item) => [String(item.id), item]));
+    const ids = [...current.keys()];
+    const path = request.styles[job.style];
+    const alone = () => engine(path + " alone", () => independent(style(job.style)), locale);
+    if (job.notes) return { notes: notes(alone(), ids, job.notes === "first") };
+    if (job.together) {
+      const [entries, order] = bibliography(engine(path, () => style(job.style), locale), ids);
+      return { entries, order };
+    }
+    // Items alone are formatted in small batches: one bibliography's cost grows faster than its length.
+    const entries = {};
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const some = ids.slice(start, start + BATCH);
+      const batch = bibliography(alone(), some);
+      if (batch) Object.assign(entries, batch[0]);
+      else for (const id of some) entries[id] = (bibliography(alone(), [id]) || [{ [id]: "" }])[0][id] || "";
+    }
+    return { entries, order: ids };
+  });
+}
+
+readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on("line", (line) => {
+  if (!line.trim()) return;
+  let out;
+  try {
+    out = answer(JSON.parse(line));
+  } catch (err) {
+    out = { error: String((err && err.stack) || err) };
+  }
+  process.stdout.write(JSON.stringify(out) + "\n");
+});

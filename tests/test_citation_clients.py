@@ -157,3 +157,24 @@ def test_without_citeproc_js_the_build_says_what_to_run(monkeypatch, tmp_path):
     monkeypatch.setattr(csl, "CITE", tmp_path)  # a checkout where `make cite` has not run
     with pytest.raises(csl.CitationError, match="run `make cite`"):
         csl.format_each([{"id": "x", "type": "webpage", "title": "X"}], ["apa"])
+
+
+def test_one_citeproc_process_answers_request_after_request():
+    """The process a build and the live preview keep (csl.Citeproc) answers each request as a process of
+    its own would, after a note request has used the same engine, and after a request it could not run."""
+    import pytest
+
+    from archive.citation import csl
+
+    items = [{"id": "a", "type": "webpage", "title": "The first page", "URL": "https://example.org/a"},
+             {"id": "b", "type": "article-magazine", "title": "A second", "container-title": "Asahi Shimbun"}]
+    jobs = [{"style": "chicago", "items": items}, {"style": "apa", "items": items}]
+    alone = csl.render(jobs)
+    with csl.Citeproc() as citeproc:
+        assert citeproc.render(jobs) == alone
+        notes = citeproc.render([{"style": "chicago", "items": items, "notes": True}])[0]["notes"]
+        assert set(notes) == {"a", "b"} and all(n["first"] and n["later"] for n in notes.values())
+        with pytest.raises(csl.CitationError, match="citeproc-js failed"):
+            citeproc.render([{"style": "chicago", "items": [{"id": "c", "type": "webpage", "title": {"not": "text"}}]}])
+        assert citeproc.render(jobs) == alone
+        assert csl.format_notes(items, citeproc=citeproc) == {i: (n["first"], n["later"]) for i, n in notes.items()}

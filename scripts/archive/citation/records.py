@@ -16,7 +16,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.citation import formats, opendata
+from archive.citation import csl, formats, opendata
 from archive.citation.head import HeadWriter
 from archive.citation.versions import Release
 from archive.content import changelog, dates, urls
@@ -41,7 +41,8 @@ def _corrections(entries: list[changelog.Entry]) -> str:
     return f'<div class="cite-corrections"><p>Recorded changes to this page:</p><ul>{items}</ul></div>\n'
 
 
-def page_records(corpus: Corpus, release: Release, revised: dict[str, str], only=None) -> PageRecords:
+def page_records(corpus: Corpus, release: Release, revised: dict[str, str], only=None,
+                 citeproc: csl.Citeproc | None = None) -> PageRecords:
     """Every page's cite box, head metadata, revision date and citation records (`revised`: id -> ISO
     date); `only`: those of these entities alone (the live preview's pages whose inputs changed)."""
     out = PageRecords()
@@ -52,7 +53,7 @@ def page_records(corpus: Corpus, release: Release, revised: dict[str, str], only
     items = {e.id: formats.page_item(e, release, revised[e.id]) for e in entities}
     documents = {e.id: d for e in entities if (d := formats.document_item(e, index))}
     # One citeproc-js run formats every page's item and every document's, each alone.
-    styled = formats.formatted(list(items.values()), list(documents.values()))
+    styled = formats.formatted(list(items.values()), list(documents.values()), citeproc)
     heads = HeadWriter(index, release)
     for entity in entities:
         item = items[entity.id]

@@ -107,12 +107,13 @@ def _linked(entry: str) -> str:
                               f'<span class="visually-hidden"> {EXTERNAL_NOTE}</span></a>', entry)
 
 
-def bibliography(sources: list[Entity], revised: dict[str, str]) -> tuple[str, str, list[Entity]]:
+def bibliography(sources: list[Entity], revised: dict[str, str], citeproc: csl.Citeproc | None = None,
+                 ) -> tuple[str, str, list[Entity]]:
     """(path, Markdown, sources in its order): every source in one Chicago notes-bibliography list by
     citeproc-js, in the style's own order, with its page link. An undated online source is given the
     date its record was last revised (`revised`) as the date it was accessed."""
     by_id = {s.id: s for s in sources}
-    entries = csl.format_together([csl.source_item(s, revised.get(s.id)) for s in sources], "chicago")
+    entries = csl.format_together([csl.source_item(s, revised.get(s.id)) for s in sources], "chicago", citeproc)
     items = "\n".join(
         f'<li id="{html.escape(i)}"><span class="csl-entry">{_linked(entry)}</span> '
         f'<a class="bibliography-page" href="{html.escape(i)}/">Source page</a> ({html.escape(str(by_id[i].get("seen")))})</li>'

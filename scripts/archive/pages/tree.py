@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.citation import formats, records, versions
+from archive.citation import csl, formats, records, versions
 from archive.citation.versions import Release
 from archive.content import changelog, graph, urls
 from archive.content.errors import ContentErrors
@@ -119,15 +119,16 @@ def _page(writer: PageWriter, entity: Entity) -> tuple[str, dict[str, str]]:
 
 def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None,
                  limits: Limits = Limits(), memo=compute, links: graph.Graph | None = None,
-                 ) -> tuple[dict[str, str], list[wholerecord.Volume]]:
+                 citeproc: csl.Citeproc | None = None) -> tuple[dict[str, str], list[wholerecord.Volume]]:
     """(relative path -> Markdown for every generated page, the whole record's volumes), for a valid corpus.
-    `revised` (id -> ISO date) gives the bibliography its access dates; `memo`: tree.Memo in the preview."""
+    `revised` (id -> ISO date) gives the bibliography its access dates; `memo`: tree.Memo in the preview;
+    `citeproc`: the citeproc-js process to format citations in (else one of their own)."""
     runner = runner or Serial()
     revised = revised or {}
     by_type = {t: corpus.of_type(t) for t in TYPES}
     sources = by_type["source"]
     bibliography = runner.beside(memo, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
-                                 indexes.bibliography, sources, revised)  # citeproc-js, on another CPU
+                                 indexes.bibliography, sources, revised, citeproc)  # citeproc-js, on another CPU
     index, links = corpus.by_id(), links or graph.build(corpus)
     writer = PageWriter(index, links, limits)
     made = {e.md_path: memo(e.md_path, _near(index, links, e), _page, writer, e) for e in corpus.entities}
@@ -147,7 +148,7 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
         date = revised.get(example.id, release.built or "2000")
         pages[index[formats.HOW_TO_CITE].md_path] += "\n" + memo(
             "worked-example", [example, date, release],
-            lambda: formats.worked_example(example, formats.page_item(example, release, date)))
+            lambda: formats.worked_example(example, formats.page_item(example, release, date), citeproc))
     everything = corpus.entities
     pages.update(memo("timeline", everything, indexes.timeline, everything, limits))
     pages.update(memo("topics", everything, topics.topics_page, everything, limits))
@@ -201,7 +202,8 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
 def generate(docs: Path, out: Path, release: Release, runner=None, limits: Limits = Limits()) -> Generated:
     """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error.
     `limits`: how long a listing or a printed volume grows before it is split."""
-    return _generate(docs, out, release, runner or Serial(), limits)
+    with csl.Citeproc() as citeproc:
+        return _generate(docs, out, release, runner or Serial(), limits, citeproc=citeproc)
 
 
 class Regenerator:
@@ -211,6 +213,7 @@ class Regenerator:
     def __init__(self, docs: Path, out: Path, release: Release, limits: Limits = Limits()):
         self.docs, self.out, self.release, self.limits = docs, out, release, limits
         self.memo = Memo()
+        self.citeproc = csl.Citeproc()  # kept from round to round: its style engines are slow to build
         self._read: dict = {}  # check()'s cache
         self._files: dict[str, bytes] | None = None  # the tree as last written
 
@@ -218,7 +221,8 @@ class Regenerator:
         """`defer`: leave what no page shows for a later generate() (Memo.deferring)."""
         self.memo.deferring, self.memo.pending = defer, False
         try:
-            result = _generate(self.docs, self.out, self.release, Serial(), self.limits, self.memo, self._read, self._files)
+            result = _generate(self.docs, self.out, self.release, Serial(), self.limits, self.memo, self._read,
+                               self._files, self.citeproc)
         except ContentErrors:
             self.memo.prune()
             raise
@@ -227,19 +231,19 @@ class Regenerator:
         return result
 
 
-def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, links) -> records.PageRecords:
+def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, links, citeproc) -> records.PageRecords:
     """records.page_records, through the memo page by page: a page's cite box and head metadata show
     the pages its relations name (graph.Graph.named, not every page pointing at it), its revision date
     and its recorded corrections."""
     if memo is compute:
-        return records.page_records(corpus, release, revised)
+        return records.page_records(corpus, release, revised, citeproc=citeproc)
     index, corrections = corpus.by_id(), changelog.by_page(corpus.changelog)
     inputs = {("records", e.id): [e, *(index[i] for i in links.named(e.id) if i in index), revised[e.id],
                                   tuple(corrections.get(e.id, ())), release]
               for e in corpus.entities}
 
     def fresh(keys):
-        made = records.page_records(corpus, release, revised, [index[ident] for _, ident in keys])
+        made = records.page_records(corpus, release, revised, [index[ident] for _, ident in keys], citeproc)
         downloads: dict[str, dict[str, str]] = {}  # by the page's folder in the site (folder/id/)
         for path, text in made.downloads.items():
             downloads.setdefault(path.rsplit("/", 1)[0], {})[path] = text
@@ -255,7 +259,8 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
     return out
 
 
-def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, memo=compute, read_cache=None, previous=None) -> Generated:
+def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, memo=compute, read_cache=None,
+              previous=None, citeproc: csl.Citeproc | None = None) -> Generated:
     corpus, errors = check(docs, read_cache)
     if errors:
         raise ContentErrors(errors)
@@ -266,8 +271,8 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     tree_job = runner.beside(memo, "tree-files", every, records.tree_files, corpus, release, revised)
     # the plain path needs it in render_pages only
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
-    records_job = runner.beside(_records, corpus, release, revised, memo, links, later=True)
-    pages, order = render_pages(corpus, release, runner, revised, limits, memo, links)
+    records_job = runner.beside(_records, corpus, release, revised, memo, links, citeproc, later=True)
+    pages, order = render_pages(corpus, release, runner, revised, limits, memo, links, citeproc)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
