@@ -48,36 +48,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from archive.citation.versions import read_identity  # noqa: E402
 from archive.site import publish, search  # noqa: E402
-from tools import preview_bench  # noqa: E402
+from tools import preview_bench, proctree  # noqa: E402
 from tools.synth import write_corpus  # noqa: E402
 
 PY = sys.executable
-
-
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-
-
-def tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants now (0 once they are gone)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        children.setdefault(int(fields[1]), []).append(pid)  # fields[1]: the parent's pid
-        rss[pid] = int(fields[21]) * PAGE_SIZE  # fields[21]: resident pages
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        todo.extend(children.get(pid, ()))
-    return total
 
 
 class _TreePeak(threading.Thread):
@@ -89,7 +63,7 @@ class _TreePeak(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.1):
-            self.peak = max(self.peak, tree_rss(self.pid))
+            self.peak = max(self.peak, proctree.rss(self.pid))
 
 
 def run(cmd: list[str], **kwargs) -> tuple[float, int, float]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import shutil
 import socket
 import statistics
@@ -30,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
+
+from tools import proctree  # noqa: E402
 
 
 class PreviewBenchFailed(Exception):
@@ -60,13 +61,6 @@ def _wait(what, seconds: float, proc: subprocess.Popen, log: Path, label):
         time.sleep(0.05)
     label = label() if callable(label) else label
     raise PreviewBenchFailed(f"{label}: not done after {seconds:.0f} s; the end of the server's log:\n{log.read_text()[-3000:]}")
-
-
-def _cpu(pid: int) -> float:
-    """CPU seconds the server and its waited-for children have used (Linux /proc): on a shared machine
-    the steadier figure beside the wall time."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 # The printed volumes show every page too, but after the visible pages (Build.pages_to_render).
@@ -116,7 +110,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
             edited = "\n".join(f'title: "{title}"' if line.startswith("title:") else line for line in text.split("\n"))
             old = html.escape(_title(text), quote=False).encode()
             waiting, rounds = set(urls), status()["rounds"]
-            t0, c0 = time.perf_counter(), _cpu(proc.pid)
+            t0, c0 = time.perf_counter(), proctree.cpu(proc.pid)
             page.write_text(edited, encoding="utf-8")
 
             def current():
@@ -137,7 +131,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
 
             _wait(done, 600, proc, log, f"edit {n} of {page.name}: the printed volumes and the search index")
             settled.append(time.perf_counter() - t0)
-            cpu.append(_cpu(proc.pid) - c0)
+            cpu.append(proctree.cpu(proc.pid) - c0)
         return {"first_build_s": first, "latencies_s": latencies, "settled_s": settled, "pages_checked": counts,
                 "cpu_s": statistics.median(cpu), "median_s": statistics.median(latencies), "max_s": max(latencies),
                 "settled_median_s": statistics.median(settled)}

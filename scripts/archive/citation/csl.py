@@ -103,15 +103,18 @@ def source_item(entity: Entity, accessed: str | None = None) -> dict:
 
 class Citeproc:
     """One citeproc-js process (cite/render.js) for many requests: its style engines are built once,
-    which costs more than formatting most batches. Started on first use; a forked child (archive/runner.py)
-    starts its own rather than share the parent's pipes. `close()` ends it; so does this process's exit."""
+    which costs more than formatting most batches. Started on first use, ended by `close()`. A forked
+    child (archive/runner.py) runs its requests in processes of its own that it waits for, rather than
+    share the parent's pipes or leave a process behind (whose CPU time no one would then count)."""
 
     def __init__(self):
         self._process: subprocess.Popen | None = None
-        self._pid = 0
+        self._owner = os.getpid()
 
     def render(self, jobs: list[dict]) -> list[dict]:
         """Run citeproc-js over `jobs` ({"style", "items", "together"?, "notes"?}); one answer per job."""
+        if os.getpid() != self._owner:
+            return render(jobs)
         request = {"locale": locale_path(), "styles": {s: style_path(s) for s in {j["style"] for j in jobs}}, "jobs": jobs}
         process = self._running()
         try:
@@ -131,20 +134,19 @@ class Citeproc:
         return answer
 
     def _running(self) -> subprocess.Popen:
-        if self._process is not None and self._pid == os.getpid() and self._process.poll() is None:
+        if self._process is not None and self._process.poll() is None:
             return self._process
         node = shutil.which("node")
         if node is None or not (CITE / "node_modules" / "citeproc").is_dir():
             raise CitationError(f"citeproc-js is not installed in {CITE}: run `make cite` (needs Node and npm)")
         self._process = subprocess.Popen([node, str(RENDER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.PIPE, text=True, encoding="utf-8")
-        self._pid = os.getpid()
         return self._process
 
     def close(self) -> None:
         """End the process. It is idle between requests, so it is stopped rather than waited for: a
         forked child may still hold the write end of its stdin."""
-        if self._process is not None and self._pid == os.getpid():
+        if self._process is not None and self._owner == os.getpid():
             self._process.kill()
             self._process.wait()
             for pipe in (self._process.stdin, self._process.stdout, self._process.stderr):
