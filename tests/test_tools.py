@@ -44,13 +44,13 @@ def test_a_process_tree_counts_the_memory_and_cpu_of_its_descendants():
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         assert parent.stdout.read(1) == b"x"  # the grandchild holds its 300 MB
-        assert proctree.rss(parent.pid) >= 300 * 2**20  # the grandchild's memory, counted in its grandparent's tree
-        own = sum(int(v) for v in proctree.stats(parent.pid)[0][11:15]) / os.sysconf("SC_CLK_TCK")
+        assert proctree.pss(parent.pid) >= 300 * 2**20  # the grandchild's own memory, counted in its grandparent's tree
+        own = sum(int(v) for v in proctree.tree(parent.pid)[parent.pid][11:15]) / os.sysconf("SC_CLK_TCK")
         assert own < 0.5 <= proctree.cpu(parent.pid)  # and its CPU time, before anyone has waited for it
     finally:
         parent.stdin.close()
         parent.wait()
-    assert proctree.rss(parent.pid) == 0 and proctree.stats(parent.pid) == []
+    assert proctree.pss(parent.pid) == 0 and proctree.tree(parent.pid) == {}
 
 
 def test_largest_page_is_the_largest_html_file(tmp_path):

@@ -18,8 +18,8 @@ another commit (checked out into a temporary git worktree): the table then gives
 the same machine in the same minutes.
 
 Each build runs in a child process. Its peak memory is that of the whole process tree (the build,
-its forked steps, Pagefind): the sum of their resident set sizes, sampled every 0.1 s from /proc,
-never below the largest single process's own peak (os.wait4). Timings on a shared machine are noisy:
+its forked steps, Node, Pagefind): the sum of their proportional set sizes (a page shared by a forked
+child and its parent counts once), sampled every 0.1 s from /proc. Timings on a shared machine are noisy:
 the table says how many runs each figure is the median of.
 
 The live-preview columns come from tools/preview_bench.py (`--preview-edits N`, 0 skips it, "-"): the
@@ -55,7 +55,7 @@ PY = sys.executable
 
 
 class _TreePeak(threading.Thread):
-    """Samples a process tree's resident memory until stopped; `peak` is the largest sum seen."""
+    """Samples a process tree's memory (proctree.pss) until stopped; `peak` is the largest sum seen."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
@@ -63,11 +63,11 @@ class _TreePeak(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(0.1):
-            self.peak = max(self.peak, proctree.rss(self.pid))
+            self.peak = max(self.peak, proctree.pss(self.pid))
 
 
 def run(cmd: list[str], **kwargs) -> tuple[float, int, float]:
-    """Run a child to completion; (wall seconds, peak RSS of its process tree in bytes, CPU seconds).
+    """Run a child to completion; (wall seconds, peak memory of its process tree in bytes, CPU seconds).
     Raises if it fails.
 
     CPU seconds (user + system, the child and its descendants) are what the build costs; wall time is
@@ -85,7 +85,7 @@ def run(cmd: list[str], **kwargs) -> tuple[float, int, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         sys.stderr.write(output.decode("utf-8", "replace")[-4000:])
         raise SystemExit(f"bench: {' '.join(cmd[:4])} ... failed")
-    return seconds, max(sampler.peak, usage.ru_maxrss * 1024), usage.ru_utime + usage.ru_stime
+    return seconds, sampler.peak, usage.ru_utime + usage.ru_stime
 
 
 def bare_config(work: Path, generated: Path, site: Path) -> Path:
@@ -226,7 +226,7 @@ def table(rows: list[dict], runs: int) -> str:
                   f"for x{b['documents'] / a['documents']:.0f} documents (1.00 = linear: {growth:.2f})."]
     lines += ["", "Targets: ratio <= 1.10 (CPU <= 1.25), linear growth, no page but downloads over ~1 MB, "
               "document pages <= 40 KB, check <= 1 s at 1,000 documents, search download before the first result < 1 MB; "
-              "preview: an edit shown within 2 s at 1,000 documents, 5 s at 10,000. Peak MB: the whole process tree."]
+              "preview: an edit shown within 2 s at 1,000 documents, 5 s at 10,000. Peak MB: the whole process tree's PSS."]
     return "\n".join(lines)
 
 

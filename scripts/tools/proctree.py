@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 
 
-def stats(root: int) -> list[list[bytes]]:
-    """The /proc/<pid>/stat fields after the command name (field 3 onwards) of `root` and of every
+def tree(root: int) -> dict[int, list[bytes]]:
+    """pid -> /proc/<pid>/stat fields after the command name (field 3 onwards), for `root` and every
     process under it now; empty once it is gone."""
     children: dict[int, list[int]] = {}
     fields: dict[int, list[bytes]] = {}
@@ -22,20 +22,28 @@ def stats(root: int) -> list[list[bytes]]:
         pid = int(entry.name)
         children.setdefault(int(row[1]), []).append(pid)  # row[1]: the parent's pid
         fields[pid] = row
-    found, todo = [], [root]
+    found, todo = {}, [root]
     while todo:
         pid = todo.pop()
         if pid in fields:
-            found.append(fields[pid])
+            found[pid] = fields[pid]
         todo.extend(children.get(pid, ()))
     return found
 
 
-def rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants now (0 once they are gone)."""
-    return sum(int(row[21]) for row in stats(root)) * os.sysconf("SC_PAGE_SIZE")  # row[21]: resident pages
+def pss(root: int) -> int:
+    """Proportional set size of `root` and its descendants now: each page shared by n processes counts
+    1/n in each, so the sum is the memory the tree holds, shared pages once."""
+    total = 0
+    for pid in tree(root):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith(b"Pss:")) * 1024
+        except (OSError, StopIteration):
+            continue  # gone, or a kernel thread without mappings
+    return total
 
 
 def cpu(root: int) -> float:
     """CPU seconds used by `root` and every process under it, with the children each has waited for."""
-    return sum(int(v) for row in stats(root) for v in row[11:15]) / os.sysconf("SC_CLK_TCK")  # utime .. cstime
+    return sum(int(v) for row in tree(root).values() for v in row[11:15]) / os.sysconf("SC_CLK_TCK")  # utime .. cstime
