@@ -48,10 +48,15 @@ function notes(proc, ids, firstOnly) {
   current.set(other.id, other);
   const out = {};
   const cluster = (cid, ref, note) => ({ citationID: cid, citationItems: [{ id: ref }], properties: { noteIndex: note } });
+  if (firstOnly) {
+    // A cluster made without a note history is a first note; the registry is filled once for all.
+    proc.updateItems(ids);
+    for (const id of ids) out[id] = { first: proc.makeCitationCluster([{ id }]) };
+    return out;
+  }
   for (const id of ids) {
     proc.updateItems([id, other.id]);
     const first = proc.processCitationCluster(cluster("a", id, 1), [], [])[1][0][1];
-    if (firstOnly) { out[id] = { first }; continue; }
     proc.processCitationCluster(cluster("b", other.id, 2), [["a", 1]], []);
     const later = proc.processCitationCluster(cluster("c", id, 3), [["a", 1], ["b", 2]], [])[1]
       .find((row) => row[2] === "c")[1];

@@ -43,6 +43,32 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
+_NOTES = r"""
+const CSL = require(process.argv[1]);
+const fs = require("fs");
+const req = JSON.parse(fs.readFileSync(0, "utf8"));
+const locale = fs.readFileSync(req.locale, "utf8");
+const items = new Map(req.items.map((i) => [i.id, i]));
+const engine = new CSL.Engine({ retrieveLocale: () => locale, retrieveItem: (id) => items.get(id) },
+                              fs.readFileSync(req.style, "utf8"), "en-US", true);
+const out = {};
+for (const id of items.keys()) {
+  engine.updateItems([id]);
+  const cluster = { citationID: "n-" + id, citationItems: [{ id }], properties: { noteIndex: 1 } };
+  out[id] = engine.processCitationCluster(cluster, [], [])[1][0][1];
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def first_notes(items: list[dict], style: str = "chicago") -> dict[str, str]:
+    """id -> citeproc-js's first note for each item in a note style, each the first note of a text of its own."""
+    request = {"locale": locale_path(), "style": style_path(style), "items": items}
+    done = subprocess.run(["node", "-e", _NOTES, str(CITE / "node_modules" / "citeproc")],
+                          input=json.dumps(request), capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
 def render(items: list[dict]) -> dict[str, dict[str, str]]:
     """style -> id -> citeproc-js's bibliography entry for each item, formatted alone."""
     request = {"locale": locale_path(), "styles": {s: style_path(s) for s in STYLE_KEYS}, "items": items}
