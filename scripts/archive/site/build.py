@@ -87,6 +87,8 @@ class Build:
     _incremental: bool = False
     _downloads: dict[str, str] = field(default_factory=dict)  # the citation records in the site
     _reindex: threading.Thread | None = None
+    _reindex_stop: threading.Event = field(default_factory=threading.Event)  # set: the running reindex gives up
+    _reindex_lock: threading.Lock = field(default_factory=threading.Lock)  # between its check of that and Pagefind's start
     _print_page: bool = False  # this round renders the whole-record page again
     _print_stale: bool = False  # a deferring round changed pages the whole record prints
     _deferring: bool = False
@@ -112,6 +114,9 @@ class Build:
         if self._regenerator is None:
             self._regenerator = Regenerator(self.docs, self.out, self.release, self.limits)
             self.serving, self.runner = True, Serial()  # no forks beside the live-reload server's threads
+        # The last round's search index is out of date now, and its Python half would slow this round:
+        # each of this round's many file operations waits for the interpreter lock it holds.
+        self.settle_search(stop=True)
         self._deferring = defer
         self.generated = self._regenerator.generate(defer)
         return self.generated
@@ -273,6 +278,7 @@ class Build:
         a newer round stops an older run first."""
         self.settle_search(stop=True)
         run_, staging = self._run, site / ".preview-search"
+        stop = self._reindex_stop = threading.Event()
         # A fresh folder written in MkDocs's order, as a whole build writes it: Pagefind's index
         # follows the order it finds the pages in.
         pages = [(run_.printed[src], run_.searchable[src]) for src in run_.order if src in run_.searchable]
@@ -281,9 +287,14 @@ class Build:
         def run():
             try:
                 for page, meta in pages:
+                    if stop.is_set():
+                        return
                     indexer.add(page.url, page.title, page.html, meta)
                 shutil.rmtree(staging, ignore_errors=True)
-                indexer.start(staging)
+                with self._reindex_lock:
+                    if stop.is_set():
+                        return
+                    indexer.start(staging)
                 indexer.process.communicate()
                 if indexer.process.returncode == 0:
                     shutil.rmtree(site / search.BUNDLE, ignore_errors=True)
@@ -296,12 +307,15 @@ class Build:
         self._reindex.start()
 
     def settle_search(self, stop: bool = False) -> None:
-        """Wait for the preview's search indexing (`stop`: kill it first)."""
+        """Wait for the preview's search indexing (`stop`: make it give up first, Pagefind killed)."""
         if self._reindex is None:
             return
-        process = self._run.indexer.process if self._run is not None else None
-        if stop and process is not None and process.poll() is None:
-            process.kill()
+        if stop:
+            with self._reindex_lock:
+                self._reindex_stop.set()
+                process = self._run.indexer.process if self._run is not None else None
+                if process is not None and process.poll() is None:
+                    process.kill()
         self._reindex.join()
         self._reindex = None
 
