@@ -18,6 +18,7 @@ let current = new Map(); // the items of the job being run: engines are built on
 const engines = {};
 const BATCH = 50;
 
+// `styleXml`: a function giving the style's text, called only when the engine is first built.
 function engine(key, styleXml, localeXml) {
   if (!engines[key]) {
     const sys = { retrieveLocale: () => localeXml, retrieveItem: (id) => current.get(id) };
@@ -43,17 +44,17 @@ function bibliography(proc, ids) {
 }
 
 function notes(proc, ids, firstOnly) {
-  // Each item as a first note, then as a later one after an unrelated note (else "Ibid.").
-  const other = { id: "zz-other", type: "webpage", title: "Other" };
-  current.set(other.id, other);
   const out = {};
-  const cluster = (cid, ref, note) => ({ citationID: cid, citationItems: [{ id: ref }], properties: { noteIndex: note } });
   if (firstOnly) {
     // A cluster made without a note history is a first note; the registry is filled once for all.
     proc.updateItems(ids);
     for (const id of ids) out[id] = { first: proc.makeCitationCluster([{ id }]) };
     return out;
   }
+  // Each item as a first note, then as a later one after an unrelated note (else "Ibid.").
+  const other = { id: "zz-other", type: "webpage", title: "Other" };
+  current.set(other.id, other);
+  const cluster = (cid, ref, note) => ({ citationID: cid, citationItems: [{ id: ref }], properties: { noteIndex: note } });
   for (const id of ids) {
     proc.updateItems([id, other.id]);
     const first = proc.processCitationCluster(cluster("a", id, 1), [], [])[1][0][1];

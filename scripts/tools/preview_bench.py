@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from archive.content.read import load_file  # noqa: E402
 from tools import proctree  # noqa: E402
 
 
@@ -79,9 +80,12 @@ def _showing(site: Path, title: str) -> list[str]:
     return found
 
 
-def _title(text: str) -> str:
-    line = next(line for line in text.split("\n") if line.startswith("title:"))
-    return line.split(":", 1)[1].strip().strip('"')
+def _title(page: Path) -> str:
+    """The page's title as the build reads it (its own front-matter parser)."""
+    entity, errors = load_file(page, page.parent)
+    if entity is None:
+        raise PreviewBenchFailed(f"{page}: {errors[0]}")
+    return entity.title
 
 
 def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
@@ -105,10 +109,11 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
         for n in range(edits):
             page = pages[(n * 7919) % len(pages)]  # spread over the corpus, the same every run
             text = page.read_text(encoding="utf-8")
-            urls = [base + u for u in _showing(work / "site", _title(text))]
+            before = _title(page)
+            urls = [base + u for u in _showing(work / "site", before)]
             title = f"Edited title {n} of the preview bench"
             edited = "\n".join(f'title: "{title}"' if line.startswith("title:") else line for line in text.split("\n"))
-            old = html.escape(_title(text), quote=False).encode()
+            old = html.escape(before, quote=False).encode()
             waiting, rounds = set(urls), status()["rounds"]
             t0, c0 = time.perf_counter(), proctree.cpu(proc.pid)
             page.write_text(edited, encoding="utf-8")

