@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     parser.add_argument("--serial", action="store_true", help="run every step in order, in this process (the reference path)")
+    parser.add_argument("--cache", type=Path, help="where citations formatted by one build are kept for the next "
+                                                   "(default: build/cache/ beside mkdocs.yml)")
+    parser.add_argument("--no-cache", action="store_true", help="format every citation afresh (the plain path)")
     parser.add_argument("--remote", default="origin", help="deploy: the git remote holding gh-pages (default: origin)")
     parser.add_argument("--push", action="store_true", help="deploy: push gh-pages to the remote")
     args = parser.parse_args(argv)
@@ -70,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     from archive.site.build import Build
 
     build = Build.from_config(args.config, docs=args.docs, out=args.out,
-                              runner=Serial() if args.serial else Parallel(), serving=args.command == "serve")
+                              runner=Serial() if args.serial else Parallel(), serving=args.command == "serve",
+                              **({"cache": None} if args.no_cache else {"cache": args.cache.resolve()} if args.cache else {}))
     if args.command == "serve":
         return serve(build, args.config, args.addr, site_given)
     try:

@@ -49,8 +49,7 @@ class Measured(Build):
                   generated_markdown=sum(len(t) for t in self.generated.pages.values()),
                   mkdocs_pages_markdown=sum(len(p.markdown or "") for p in pages),
                   mkdocs_pages_html=sum(len(p.content or "") for p in pages),
-                  kept_for_whole_record=sum(len(p.html) for p in self._run.printed.values()),
-                  search_pages_in_tmpfs=sum(p.stat().st_size for p in self._run.indexer.pages.rglob("*.html")))
+                  kept_for_whole_record=sum(len(p.html) for p in self._run.printed.values()))
         if self.trace:
             top = tracemalloc.take_snapshot().statistics("lineno")[: self.trace]
             self.notes.append(("tracemalloc, largest sites", 0, {str(s.traceback[0]): s.size for s in top}))

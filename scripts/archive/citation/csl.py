@@ -17,6 +17,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from archive.citation import kept as kept_
+from archive.citation.kept import Kept
 from archive.content.kinds import KINDS
 from archive.content.model import TITLE_ORIGINAL, fields_for
 from archive.content.read import Entity
@@ -106,14 +108,44 @@ class Citeproc:
     """One citeproc-js process (cite/render.js) for many requests: its style engines are built once,
     which costs more than formatting most batches. Started on first use, ended by `close()`. A forked
     child (archive/runner.py) runs its requests in processes of its own that it waits for, rather than
-    share the parent's pipes or leave a process behind (whose CPU time no one would then count)."""
+    share the parent's pipes or leave a process behind (whose CPU time no one would then count).
+    `kept`: answers kept from earlier builds (citation/kept.py); only what is not there is formatted."""
 
-    def __init__(self):
+    def __init__(self, kept: Kept | None = None):
         self._process: subprocess.Popen | None = None
         self._owner = os.getpid()
+        self.kept = kept
+        self._code: dict[str, str] = {}  # style -> fingerprint of what formats in it
 
     def render(self, jobs: list[dict]) -> list[dict]:
-        """Run citeproc-js over `jobs` ({"style", "items", "together"?, "notes"?}); one answer per job."""
+        """citeproc-js's answers to `jobs` ({"style", "items", "together"?, "notes"?}), one per job."""
+        if self.kept is None:
+            return self._format(jobs)
+        keyed = [self._keys(job) for job in jobs]  # per job: part (an item's id; None: the whole job) -> key
+        found = self.kept.get(sorted({k for keys in keyed for k in keys.values()}))
+        todo = [(n, dict(job, items=[i for i in job["items"] if keyed[n][_part(job, i)] not in found]))
+                for n, job in enumerate(jobs)]
+        todo = [(n, job) for n, job in todo if job["items"]]
+        if todo:
+            made = {}
+            for (n, job), answer in zip(todo, self._format([job for _, job in todo])):
+                made.update((keyed[n][part], value) for part, value in _parts(job, answer).items())
+            self.kept.put(made)
+            found.update(made)
+        return [_whole(job, {part: found[k] for part, k in keys.items()}) for job, keys in zip(jobs, keyed)]
+
+    def _keys(self, job: dict) -> dict:
+        if job["style"] not in self._code:
+            _package()
+            self._code[job["style"]] = kept_.fingerprint(Path(style_path(job["style"])), Path(locale_path()),
+                                                         CITE / "node_modules" / "citeproc" / "citeproc_commonjs.js", RENDER)
+        code, how = self._code[job["style"]], _how(job)
+        if job.get("together"):
+            return {None: kept_.key(code, how, job["items"])}
+        return {str(item["id"]): kept_.key(code, how, item) for item in job["items"]}
+
+    def _format(self, jobs: list[dict]) -> list[dict]:
+        """Run citeproc-js over `jobs`."""
         if os.getpid() != self._owner:
             return render(jobs)
         request = {"locale": locale_path(), "styles": {s: style_path(s) for s in {j["style"] for j in jobs}}, "jobs": jobs}
@@ -137,15 +169,16 @@ class Citeproc:
     def _running(self) -> subprocess.Popen:
         if self._process is not None and self._process.poll() is None:
             return self._process
+        _package()
         node = shutil.which("node")
-        if node is None or not (CITE / "node_modules" / "citeproc").is_dir():
-            raise CitationError(f"citeproc-js is not installed in {CITE}: run `make cite` (needs Node and npm)")
+        if node is None:
+            raise CitationError(f"Node is not installed: citeproc-js in {CITE} needs it (`make cite`)")
         self._process = subprocess.Popen([node, str(RENDER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.PIPE, text=True, encoding="utf-8")
         return self._process
 
     def close(self) -> None:
-        """End the process. It is idle between requests, so it is stopped rather than waited for: a
+        """End the process (and close the kept answers). It is idle between requests, so it is stopped rather than waited for: a
         forked child may still hold the write end of its stdin."""
         if self._process is not None and self._owner == os.getpid():
             self._process.kill()
@@ -153,12 +186,45 @@ class Citeproc:
             for pipe in (self._process.stdin, self._process.stdout, self._process.stderr):
                 pipe.close()
         self._process = None
+        if self.kept is not None:
+            self.kept.close()
 
     def __enter__(self) -> Citeproc:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _package() -> None:
+    if not (CITE / "node_modules" / "citeproc").is_dir():
+        raise CitationError(f"citeproc-js is not installed in {CITE}: run `make cite` (needs Node and npm)")
+
+
+def _how(job: dict) -> str:
+    return "together" if job.get("together") else f"notes-{job['notes']}" if job.get("notes") else "alone"
+
+
+def _part(job: dict, item: dict) -> str | None:
+    return None if job.get("together") else str(item["id"])
+
+
+def _parts(job: dict, answer: dict) -> dict:
+    """An answer to `job` cut into what can be kept: per item, or whole for one bibliography of many."""
+    if job.get("together"):
+        return {None: json.dumps(answer, ensure_ascii=False)}
+    if job.get("notes"):
+        return {part: json.dumps(note, ensure_ascii=False) for part, note in answer["notes"].items()}
+    return {str(item["id"]): answer["entries"].get(str(item["id"]), "") for item in job["items"]}
+
+
+def _whole(job: dict, parts: dict) -> dict:
+    """The answer to `job` from its parts (_parts), as citeproc-js gives it."""
+    if job.get("together"):
+        return json.loads(parts[None])
+    if job.get("notes"):
+        return {"notes": {part: json.loads(text) for part, text in parts.items()}}
+    return {"entries": parts, "order": list(parts)}
 
 
 def render(jobs: list[dict], citeproc: Citeproc | None = None) -> list[dict]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.citation import csl, formats, records, versions
+from archive.citation.kept import Kept
 from archive.citation.versions import Release
 from archive.content import changelog, graph, urls
 from archive.content.errors import ContentErrors
@@ -199,10 +200,12 @@ def write_tree(out: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]
     return written, removed
 
 
-def generate(docs: Path, out: Path, release: Release, runner=None, limits: Limits = Limits()) -> Generated:
+def generate(docs: Path, out: Path, release: Release, runner=None, limits: Limits = Limits(),
+             kept: Kept | None = None) -> Generated:
     """Validate, then write the generated tree. Raises ContentErrors (and writes nothing) on any error.
-    `limits`: how long a listing or a printed volume grows before it is split."""
-    with csl.Citeproc() as citeproc:
+    `limits`: how long a listing or a printed volume grows before it is split; `kept`: citations
+    formatted by earlier builds (citation/kept.py)."""
+    with csl.Citeproc(kept) as citeproc:
         return _generate(docs, out, release, runner or Serial(), limits, citeproc=citeproc)
 
 
@@ -210,10 +213,10 @@ class Regenerator:
     """generate() again and again into the same tree (the live preview): the same result, byte for
     byte, recomputing only what the edits since the last time changed (Memo)."""
 
-    def __init__(self, docs: Path, out: Path, release: Release, limits: Limits = Limits()):
+    def __init__(self, docs: Path, out: Path, release: Release, limits: Limits = Limits(), kept: Kept | None = None):
         self.docs, self.out, self.release, self.limits = docs, out, release, limits
         self.memo = Memo()
-        self.citeproc = csl.Citeproc()  # kept from round to round: its style engines are slow to build
+        self.citeproc = csl.Citeproc(kept)  # kept from round to round: its style engines are slow to build
         self._read: dict = {}  # check()'s cache
         self._files: dict[str, bytes] | None = None  # the tree as last written
 

@@ -22,6 +22,7 @@ expressions over every page).
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -146,8 +147,7 @@ def rewrite(page: Printed, anchors: dict[str, str], elsewhere=None, up: str = ".
         if not value or _SCHEME.match(value) or value.startswith("/"):
             return match.group(0)
         path, hash_, fragment = value.partition("#")
-        target = posixpath.normpath(posixpath.join(base, path)) if path else base
-        target = "" if target == "." else target.strip("/")
+        target = _target(base, path)
         if target in anchors or target in elsewhere:
             name = f"#{anchors[target]}" if target in anchors else elsewhere[target]
             return f'{prefix}{name}--{fragment}"' if fragment else f'{prefix}{name}"'
@@ -158,17 +158,28 @@ def rewrite(page: Printed, anchors: dict[str, str], elsewhere=None, up: str = ".
     return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 2, 6)}", content)
 
 
+@functools.lru_cache(maxsize=65536)
+def _target(base: str, path: str) -> str:
+    """The site-relative URL, without its slashes, of a link `path` on the page at `base` (the same
+    links recur on thousands of pages)."""
+    target = posixpath.normpath(posixpath.join(base, path)) if path else base
+    return "" if target == "." else target.strip("/")
+
+
 class _Elsewhere:
     """The pages printed in other volumes than `here`: URL without its slashes -> `<volume>/#<anchor>`."""
 
     def __init__(self, volume_of: dict[str, Volume], here: Volume):
         self.volume_of, self.here = volume_of, here
+        self._made: dict[str, str] = {}
 
     def __contains__(self, target: str) -> bool:
         return self.volume_of.get(target, self.here) is not self.here
 
     def __getitem__(self, target: str) -> str:
-        return f"{posixpath.relpath(self.volume_of[target].url, self.here.url)}/#{anchor(target)}"
+        if target not in self._made:
+            self._made[target] = f"{posixpath.relpath(self.volume_of[target].url, self.here.url)}/#{anchor(target)}"
+        return self._made[target]
 
 
 def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from markupsafe import escape
 
 from archive.citation import records, versions
+from archive.citation.kept import Kept
 from archive.citation.versions import Release
 from archive.pages import topics, wholerecord
 from archive.pages.paging import Limits
@@ -30,6 +31,7 @@ from archive.site.mdext import ArchiveExtension
 
 CITATION_CFF = "CITATION.cff"  # beside mkdocs.yml
 SOURCE = "docs"  # the authored pages, beside mkdocs.yml
+CACHE = "build/cache"  # beside mkdocs.yml: what one build keeps for the next (citation/kept.py)
 
 
 def versioned(config: dict) -> bool:
@@ -60,13 +62,14 @@ class BuildError(Exception):
 class _Rendering:
     """What one MkDocs run collects; `mkdocs serve` starts a new one for every rebuild."""
 
-    indexer: search.Indexer = field(default_factory=search.Indexer)
+    indexer: search.Indexer | None = None  # the live preview's, indexing beside its rounds
     policy: csp.Policy = field(default_factory=csp.Policy)
     printed: dict[str, wholerecord.Printed] = field(default_factory=dict)  # src_uri -> rendered content
-    searchable: dict[str, dict] = field(default_factory=dict)  # the live preview's pages for the search index: their meta
+    searchable: dict[str, dict] = field(default_factory=dict)  # the pages for the search index: their meta
     order: list[str] = field(default_factory=list)  # the pages in MkDocs's order
     downloads: Job | None = None
     whole_record: Job | None = None
+    search: Job | None = None
     topic_links: dict[str, str] = field(default_factory=dict)  # topic -> URL where its listing starts
 
 
@@ -79,6 +82,7 @@ class Build:
     serving: bool = False  # under `mkdocs serve`: regenerate before every rebuild
     publishing: bool = False  # MkDocs on its own (`mkdocs build`, `mike deploy`): a local site_url is refused
     limits: Limits = field(default_factory=Limits)  # how long listings and printed volumes grow before they split
+    cache: Path | None = None  # citeproc-js's answers kept between builds; None: format every citation (the plain path)
     generated: Generated | None = None
     _run: _Rendering | None = None
     # The live preview (archive/site/preview.py): regenerates through a Memo, and after its first
@@ -100,19 +104,23 @@ class Build:
         settings = publish.settings(config_file)
         root = Path(config_file).parent
         out = out or root / settings.get("docs_dir", "docs")
+        options.setdefault("cache", root / CACHE)
         return cls(docs=(docs or root / SOURCE).resolve(), out=out.resolve(), release=release_of(settings), **options)
 
     def generate(self) -> Generated:
         """Check and generate (raises ContentErrors, writing nothing, on bad content)."""
-        self.generated = generate(self.docs, self.out, self.release, self.runner, self.limits)
+        self.generated = generate(self.docs, self.out, self.release, self.runner, self.limits, self._kept())
         return self.generated
+
+    def _kept(self) -> Kept | None:
+        return Kept(self.cache) if self.cache is not None else None
 
     def regenerate(self, defer: bool = False) -> Generated:
         """The live preview's generate(): the same tree, recomputing only what the edits changed;
         `defer`: what no page shows (the open data, the whole record, the search index) waits for
         the next call without it (`pending()`)."""
         if self._regenerator is None:
-            self._regenerator = Regenerator(self.docs, self.out, self.release, self.limits)
+            self._regenerator = Regenerator(self.docs, self.out, self.release, self.limits, self._kept())
             self.serving, self.runner = True, Serial()  # no forks beside the live-reload server's threads
         # The last round's search index is out of date now, and its Python half would slow this round:
         # each of this round's many file operations waits for the interpreter lock it holds.
@@ -175,9 +183,7 @@ class Build:
         self._run.printed[page.file.src_uri] = wholerecord.Printed(page.url, page.title or "", html)
         if not search.indexed(page.meta):
             self._run.searchable.pop(page.file.src_uri, None)
-        elif self._regenerator is None:
-            self._run.indexer.add(page.url, page.title or "", html, page.meta)
-        else:  # the preview indexes every round's pages afresh, beside it (_search_beside)
+        else:  # indexed beside the templates (on_env), or by the live preview beside its rounds (_search_beside)
             self._run.searchable[page.file.src_uri] = page.meta
         return html
 
@@ -198,7 +204,7 @@ class Build:
                                                config["site_url"] or "")
                             if self._print_page_rendered() else None)
         if self._regenerator is None:
-            run.indexer.start(Path(config["site_dir"]))
+            run.search = self.runner.beside(search.index, self._search_pages(), Path(config["site_dir"]))
         downloads = self._changed_downloads(Path(config["site_dir"]))
         run.downloads = self.runner.beside(records.write_downloads, downloads, Path(config["site_dir"]))
 
@@ -222,8 +228,8 @@ class Build:
             if run.whole_record is not None:
                 wholerecord.fill(site, run.whole_record.result())
             run.policy.finish(site)  # last: it sees every page's final HTML
-            if self._regenerator is None:
-                run.indexer.wait(site)
+            if run.search is not None:
+                run.search.result()
         except (wholerecord.PrintPageError, csp.CspError, search.SearchIndexFailed) as exc:
             raise BuildError(str(exc)) from None
         if self._regenerator is not None:
@@ -273,15 +279,19 @@ class Build:
     def _print_page_rendered(self) -> bool:
         return not self._incremental or self._print_page
 
+    def _search_pages(self) -> list[tuple[wholerecord.Printed, dict]]:
+        """The pages for the search index, each with its meta, in MkDocs's order as a whole build writes
+        them: Pagefind's index follows the order it finds the pages in."""
+        run = self._run
+        return [(run.printed[src], run.searchable[src]) for src in run.order if src in run.searchable]
+
     def _search_beside(self, site: Path) -> None:
         """Pagefind over the pages as they are now, in the background, into a folder swapped in when whole;
         a newer round stops an older run first."""
         self.settle_search(stop=True)
         run_, staging = self._run, site / ".preview-search"
         stop = self._reindex_stop = threading.Event()
-        # A fresh folder written in MkDocs's order, as a whole build writes it: Pagefind's index
-        # follows the order it finds the pages in.
-        pages = [(run_.printed[src], run_.searchable[src]) for src in run_.order if src in run_.searchable]
+        pages = self._search_pages()  # into a fresh folder, as a whole build writes them
         indexer = run_.indexer = search.Indexer()
 
         def run():
@@ -326,5 +336,6 @@ class Build:
     def on_build_error(self) -> None:
         """Stop what runs beside the failed build before its caller removes the site."""
         if self._run is not None:
-            self._run.indexer.stop()
-            settle(self._run.downloads, self._run.whole_record)
+            if self._run.indexer is not None:
+                self._run.indexer.stop()
+            settle(self._run.downloads, self._run.whole_record, self._run.search)

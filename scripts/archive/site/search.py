@@ -49,6 +49,7 @@ WIDE = ("\u3000-\u303f\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900
 # word of its own, which a query for the bare word also matches: being rare, it scored a press
 # report's quoted headline five times the record's own pages. Set apart, it is the same word.
 APART = re.compile(f"(?<=[{WIDE}])(?=\\S)|(?<=\\S)(?=[{WIDE}])|(?<=[‘“])(?=\\S)|(?<=\\S)(?=[’”])|(?<=\\w)(?='\\w)")
+_SPECIAL = re.compile(f"[{WIDE}‘“’”']")  # a character APART sets apart, or one it looks at
 TAG = re.compile(r"(<[^>]*>)")
 TOPIC = "zqxtopic_"  # the beginning of a topic's word (topic_word)
 SCRIPTS = (Path("assets/javascripts/search.js"), Path("assets/javascripts/search-worker.js"))  # ours
@@ -123,6 +124,19 @@ class Indexer:
         shutil.rmtree(self.pages, ignore_errors=True)
 
 
+def index(pages: list, site: Path) -> None:
+    """Index `pages` ((content, meta): wholerecord.Printed and the page's front matter) into site/pagefind/."""
+    indexer = Indexer()
+    try:
+        for page, meta in pages:
+            indexer.add(page.url, page.title, page.html, meta)
+        indexer.start(site)
+    except BaseException:
+        indexer.stop()
+        raise
+    indexer.wait(site)
+
+
 def spaced(content: str) -> str:
     """HTML with a space after and before each character of WIDE and each quotation mark or
     apostrophe attached to a word (APART), in text only, never inside a tag, and across tags as if
@@ -130,7 +144,10 @@ def spaced(content: str) -> str:
     parts, last = [], ""  # the text's last character so far: tags do not part words (<span lang>)
     for part in TAG.split(content):
         if part and not part.startswith("<"):
-            part, last = APART.sub(" ", last + part)[len(last):], part[-1]
+            text = part
+            if _SPECIAL.search(text) or _SPECIAL.match(last):  # else APART finds nothing to set apart
+                part = APART.sub(" ", last + text)[len(last):]
+            last = text[-1]
         parts.append(part)
     return "".join(parts)
 

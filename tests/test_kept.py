@@ -1,0 +1,47 @@
+"""Citations kept between builds (archive/citation/kept.py): the same answers as citeproc-js gives,
+taken from the cache without running it, and never a stale one."""
+
+from __future__ import annotations
+
+from archive.citation import csl
+from archive.citation.kept import FILE, Kept
+
+ITEMS = [
+    {"id": "a", "type": "webpage", "title": "The first page", "URL": "https://example.org/a", "issued": {"date-parts": [[2020, 12, 23]]}},
+    {"id": "b", "type": "article-magazine", "title": "A second", "container-title": "Asahi Shimbun"},
+]
+JOBS = [
+    {"style": "chicago", "items": ITEMS},
+    {"style": "apa", "items": ITEMS},
+    {"style": "chicago", "items": ITEMS, "together": True},
+    {"style": "chicago", "items": ITEMS, "notes": "first"},
+    {"style": "chicago", "items": ITEMS, "notes": True},
+]
+
+
+def test_kept_answers_are_citeproc_js_answers_without_running_it(tmp_path):
+    plain = csl.render(JOBS)
+    with csl.Citeproc(Kept(tmp_path)) as first:
+        assert first.render(JOBS) == plain
+    with csl.Citeproc(Kept(tmp_path)) as second:
+        assert second.render(JOBS) == plain
+        assert second._process is None  # every answer came from the cache: citeproc-js never started
+
+
+def test_a_changed_item_is_formatted_again_and_the_rest_kept(tmp_path):
+    with csl.Citeproc(Kept(tmp_path)) as citeproc:
+        citeproc.render(JOBS)
+    changed = [dict(ITEMS[0], title="The first page, revised"), ITEMS[1]]
+    jobs = [dict(job, items=changed) for job in JOBS]
+    with csl.Citeproc(Kept(tmp_path)) as citeproc:
+        assert citeproc.render(jobs) == csl.render(jobs)
+        assert "Revised" in citeproc.render(jobs)[0]["entries"]["a"]
+
+
+def test_an_unreadable_cache_is_started_afresh(tmp_path):
+    (tmp_path / FILE).write_bytes(b"not a database at all, but something torn" * 100)
+    with csl.Citeproc(Kept(tmp_path)) as citeproc:
+        assert citeproc.render(JOBS[:1]) == csl.render(JOBS[:1])
+    with csl.Citeproc(Kept(tmp_path)) as citeproc:
+        assert citeproc.render(JOBS[:1]) == csl.render(JOBS[:1])
+        assert citeproc._process is None
