@@ -17,7 +17,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from archive.citation import kept as kept_
 from archive.citation.kept import Kept
 from archive.content.kinds import KINDS
 from archive.content.model import TITLE_ORIGINAL, fields_for
@@ -137,12 +136,12 @@ class Citeproc:
     def _keys(self, job: dict) -> dict:
         if job["style"] not in self._code:
             _package()
-            self._code[job["style"]] = kept_.fingerprint(Path(style_path(job["style"])), Path(locale_path()),
+            self._code[job["style"]] = self.kept.fingerprint(Path(style_path(job["style"])), Path(locale_path()),
                                                          CITE / "node_modules" / "citeproc" / "citeproc_commonjs.js", RENDER)
         code, how = self._code[job["style"]], _how(job)
         if job.get("together"):
-            return {None: kept_.key(code, how, job["items"])}
-        return {str(item["id"]): kept_.key(code, how, item) for item in job["items"]}
+            return {None: self.kept.key(code, how, job["items"])}
+        return {str(item["id"]): self.kept.key(code, how, item) for item in job["items"]}
 
     def _format(self, jobs: list[dict]) -> list[dict]:
         """Run citeproc-js over `jobs`."""
@@ -178,8 +177,8 @@ class Citeproc:
         return self._process
 
     def close(self) -> None:
-        """End the process (and close the kept answers). It is idle between requests, so it is stopped rather than waited for: a
-        forked child may still hold the write end of its stdin."""
+        """End the process, and close the kept answers. The process is idle between requests, so it is
+        stopped rather than waited for: a forked child may still hold the write end of its stdin."""
         if self._process is not None and self._owner == os.getpid():
             self._process.kill()
             self._process.wait()

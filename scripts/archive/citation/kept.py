@@ -4,11 +4,10 @@ What citeproc-js makes of an item depends only on the item, how it is asked for 
 note, in one bibliography with others), the style and locale files, and the code that formats it
 (citeproc-js and cite/render.js). A key of all of these names one answer, whatever changed since: an
 edited page's item is a new key, so nothing is ever stale, only unused. Formatting is most of what a
-build adds to MkDocs's own work (about 2 ms per item and style), and from one build to the next almost
-every item is the same.
+build adds to MkDocs's own work, and from one build to the next almost every item is the same.
 
 A cache only saves time: an unreadable file is started afresh, and a build with none (the plain path,
-`--no-cache`) formats everything and gives the same bytes (tests/test_kept.py).
+`--no-cache`) formats everything and gives the same bytes (tests/test_kept.py, tests/test_build_paths.py).
 """
 
 from __future__ import annotations
@@ -22,21 +21,6 @@ from pathlib import Path
 
 FILE = "citeproc.sqlite3"
 KEEP_DAYS = 14  # answers unused for longer are dropped (every page item changes with the access date)
-
-
-def fingerprint(*paths: Path) -> str:
-    """A digest of the files that decide an answer's text (style, locale, citeproc-js, render.js)."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def key(code: str, how: str, value) -> str:
-    """The key of one answer: the formatting code's fingerprint, how it is asked for, what is formatted."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(f"{code}\0{how}\0{text}".encode("utf-8")).hexdigest()
 
 
 class Kept:
@@ -65,6 +49,21 @@ class Kept:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("CREATE TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY, value TEXT NOT NULL, used TEXT NOT NULL)")
         return db
+
+    @staticmethod
+    def fingerprint(*paths: Path) -> str:
+        """A digest of the files that decide an answer's text (style, locale, citeproc-js, render.js)."""
+        digest = hashlib.sha256()
+        for path in paths:
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    @staticmethod
+    def key(code: str, how: str, value) -> str:
+        """The key of one answer: the formatting code's fingerprint, how it is asked for, what is formatted."""
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(f"{code}\0{how}\0{text}".encode("utf-8")).hexdigest()
 
     def get(self, keys: list[str]) -> dict[str, str]:
         """The answers kept for `keys` (those found), marked as used today."""

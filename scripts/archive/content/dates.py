@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,6 +72,12 @@ def parse(value: object) -> PartialDate:
     """Parse 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'; raise ValueError with a reader's message."""
     if not isinstance(value, str):
         raise ValueError(f"date must be a quoted string such as \"1989-06-04\", not {type(value).__name__}")
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse(value: str) -> PartialDate:
+    """parse() of a string: the listings sort thousands of pages by the same few thousand dates."""
     match = _DATE_RE.match(value)
     if not match:
         raise ValueError(f"'{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")

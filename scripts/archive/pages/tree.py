@@ -45,6 +45,7 @@ class Generated:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # the whole tree as written
+    topic_links: dict[str, str] = field(default_factory=dict)  # topic -> URL where its listing starts
 
     @property
     def page_records(self) -> records.PageRecords:
@@ -286,7 +287,8 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     files[feed.PATH] = memo("feed", every, _feed, corpus, release, revised)
     files.update(_static_files(docs))
     written, removed = write_tree(out, files) if previous is None else write_changes(out, previous, files)
-    return Generated(corpus, pages, revised, records_job, order, written, removed, files)
+    topic_links = memo("topic-links", corpus.entities, topics.links, corpus.entities, limits)
+    return Generated(corpus, pages, revised, records_job, order, written, removed, files, topic_links)
 
 
 def write_changes(out: Path, previous: dict[str, bytes], files: dict[str, bytes]) -> tuple[list[str], list[str]]:

@@ -166,6 +166,16 @@ def _target(base: str, path: str) -> str:
     return "" if target == "." else target.strip("/")
 
 
+def _rewritten(page: Printed, anchors: dict[str, str], elsewhere, up: str, kept: dict | None) -> str:
+    """rewrite(), or what it gave last time for the same content (bodies())."""
+    if kept is None:
+        return rewrite(page, anchors, elsewhere, up)
+    last = kept.get(page.url)
+    if last is None or last[0] is not page.html and last[0] != page.html:
+        last = kept[page.url] = (page.html, rewrite(page, anchors, elsewhere, up))
+    return last[1]
+
+
 class _Elsewhere:
     """The pages printed in other volumes than `here`: URL without its slashes -> `<volume>/#<anchor>`."""
 
@@ -182,18 +192,25 @@ class _Elsewhere:
         return self._made[target]
 
 
-def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str) -> dict[str, str]:
-    """Volume URL -> the HTML that replaces its placeholder; `content`: page path -> its rendered content."""
+def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict | None = None) -> dict[str, str]:
+    """Volume URL -> the HTML that replaces its placeholder; `content`: page path -> its rendered content.
+    `kept`: the live preview's pages as rewritten last time (a dict this fills), reused where a page's
+    content and every page's volume are as they were."""
     volume_of = {content[p].url.strip("/"): v for v in printed for _, paths in v.sections for p in paths if p in content}
+    if kept is not None:
+        where = {url: volume.url for url, volume in volume_of.items()}
+        if kept.get("where") != where:  # links between volumes changed: nothing kept applies
+            kept.clear()
+            kept["where"] = where
     out = {}
     for volume in printed:
         sections = [(title, [content[p] for p in paths if p in content]) for title, paths in volume.sections]
-        out[volume.url] = body(sections, site_url, _Elsewhere(volume_of, volume), "../" * volume.url.count("/"))
+        out[volume.url] = body(sections, site_url, _Elsewhere(volume_of, volume), "../" * volume.url.count("/"), kept)
     return out
 
 
 def body(sections: list[tuple[str, list[Printed]]], site_url: str, elsewhere=None,
-         up: str = "../") -> str:
+         up: str = "../", kept: dict | None = None) -> str:
     """The HTML that replaces the placeholder: a table of contents, then every section and page."""
     anchors = {page.url.strip("/"): anchor(page.url) for _, pages in sections for page in pages}
     toc, parts = [], []
@@ -205,7 +222,7 @@ def body(sections: list[tuple[str, list[Printed]]], site_url: str, elsewhere=Non
         parts.append(f'<section class="whole-record-section" aria-labelledby="{section_id}">'
                      f'<h2 id="{section_id}">{html.escape(title)}</h2>')
         for page in pages:
-            parts.append(f'<div class="whole-record-page" id="{anchors[page.url.strip("/")]}">{rewrite(page, anchors, elsewhere, up)}')
+            parts.append(f'<div class="whole-record-page" id="{anchors[page.url.strip("/")]}">{_rewritten(page, anchors, elsewhere, up, kept)}')
             if site_url:
                 parts.append(f'<p class="whole-record-url">{html.escape(site_url.rstrip("/") + "/" + page.url)}</p>')
             parts.append("</div>")

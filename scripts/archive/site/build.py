@@ -70,7 +70,6 @@ class _Rendering:
     downloads: Job | None = None
     whole_record: Job | None = None
     search: Job | None = None
-    topic_links: dict[str, str] = field(default_factory=dict)  # topic -> URL where its listing starts
 
 
 @dataclass
@@ -90,6 +89,7 @@ class Build:
     _regenerator: Regenerator | None = None
     _incremental: bool = False
     _downloads: dict[str, str] = field(default_factory=dict)  # the citation records in the site
+    _rewritten: dict = field(default_factory=dict)  # the preview's printed pages, kept (wholerecord.bodies)
     _reindex: threading.Thread | None = None
     _reindex_stop: threading.Event = field(default_factory=threading.Event)  # set: the running reindex gives up
     _reindex_lock: threading.Lock = field(default_factory=threading.Lock)  # between its check of that and Pagefind's start
@@ -198,10 +198,9 @@ class Build:
                 file.page.update_date = extras.get(file.src_uri, {}).get("last_revised") or newest or file.page.update_date
         for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
             if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
-                run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"))
-        run.topic_links = topics.links(self.generated.corpus.entities, self.limits)
+                run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"), Path(file.abs_dest_path))
         run.whole_record = (self.runner.beside(wholerecord.bodies, self.generated.reading_order, run.printed,
-                                               config["site_url"] or "")
+                                               config["site_url"] or "", self._rewritten if self._regenerator else None)
                             if self._print_page_rendered() else None)
         if self._regenerator is None:
             run.search = self.runner.beside(search.index, self._search_pages(), Path(config["site_dir"]))
@@ -211,7 +210,7 @@ class Build:
     def on_page_context(self, context, page):
         page.meta.update(self.generated.page_records.extras.get(page.file.src_uri, {}))
         if page.meta.get("tags"):  # the chips link to our Topics pages, which Material's plugin does not know
-            context["tags"] = [topics.Chip(name, self._run.topic_links[name]) for name in page.meta["tags"]]
+            context["tags"] = [topics.Chip(name, self.generated.topic_links[name]) for name in page.meta["tags"]]
         return context
 
     def with_policy(self, output: str, path: Path) -> str:
@@ -227,7 +226,7 @@ class Build:
             run.downloads.result()
             if run.whole_record is not None:
                 wholerecord.fill(site, run.whole_record.result())
-            run.policy.finish(site)  # last: it sees every page's final HTML
+            run.policy.finish(site, known=self._incremental)  # last: it sees every page's final HTML
             if run.search is not None:
                 run.search.result()
         except (wholerecord.PrintPageError, csp.CspError, search.SearchIndexFailed) as exc:
@@ -259,6 +258,7 @@ class Build:
             self._run.searchable.pop(file.src_uri, None)
         target = Path(file.abs_dest_path)
         target.unlink(missing_ok=True)
+        self._run.policy.forget(target)
         for folder in target.parents:  # the page's folder, once its citation records are gone too
             if folder == Path(config["site_dir"]) or any(folder.iterdir()):
                 break

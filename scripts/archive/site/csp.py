@@ -103,9 +103,13 @@ class Policy:
         self._hashes: set[str] = set()
         self._tag = meta_tag(policy([]))
         self._written: dict[Path, str] = {}  # page -> the tag it was written with
+        self._copied: set[Path] = set()  # the HTML files MkDocs copied as they are (seen())
 
-    def seen(self, text: str) -> None:
-        """Allow the scripts of an HTML file that MkDocs copies as it is (it gets its tag in finish())."""
+    def seen(self, text: str, path: Path | None = None) -> None:
+        """Allow the scripts of an HTML file that MkDocs copies as it is (at `path` in the site: it gets
+        its tag in finish())."""
+        if path is not None:
+            self._copied.add(Path(path))
         found = script_hashes([text])
         if not self._hashes.issuperset(found):
             self._hashes.update(found)
@@ -117,9 +121,16 @@ class Policy:
         self._written[Path(path)] = self._tag
         return _insert(text, self._tag, path)
 
-    def finish(self, site_dir: Path) -> str:
-        """Give every HTML file of `site_dir` the policy of the whole site; returns the policy."""
-        files = sorted(site_dir.rglob("*.html"))
+    def forget(self, path: Path) -> None:
+        """A page removed from the site."""
+        self._written.pop(Path(path), None)
+        self._copied.discard(Path(path))
+
+    def finish(self, site_dir: Path, known: bool = False) -> str:
+        """Give every HTML file of `site_dir` the policy of the whole site; returns the policy. `known`:
+        the site holds only the files this policy has seen (pages, and copied files seen with their
+        path), as in the live preview's rounds, so it is not listed again."""
+        files = sorted(set(self._written) | self._copied) if known else sorted(site_dir.rglob("*.html"))
         unseen = {path: path.read_text(encoding="utf-8") for path in files if path not in self._written}
         self._hashes.update(script_hashes(list(unseen.values())))
         text = policy(sorted(self._hashes))

@@ -260,6 +260,7 @@ def server(preview: Preview, host: str, port: int):
             self.server_bind()  # now, so that a port in use is reported before the first build
             self.server_activate()
             self.error_handler = self.not_found
+            self._last_request = 0.0
 
         def not_found(self, code):
             """The site's 404 page; before any good build, a page that shows the errors and reloads."""
@@ -272,12 +273,23 @@ def server(preview: Preview, host: str, port: int):
                                              b"</head><body><p>No preview yet.</p></body></html>", self._visible_epoch)
 
         def rebuild(self):
-            """The edited pages, shown to the browsers as soon as they are written; then the rest."""
+            """The edited pages, shown to the browsers as soon as they are written; then, once the
+            browsers have fetched them, the rest (it holds the interpreter lock that serving needs)."""
             if preview.update(defer=True) and preview.build.pending():
                 with self._epoch_cond:
                     self._visible_epoch = self._wanted_epoch
                     self._epoch_cond.notify_all()
+                self._quiet()
                 preview.update()
+
+        def _quiet(self):
+            """Wait until no page has been asked for in QUIET seconds, at most RELOADED seconds."""
+            shown = time.monotonic()
+            while True:
+                now = time.monotonic()
+                if now - max(shown, self._last_request) >= QUIET or now - shown >= RELOADED or self._want_rebuild:
+                    return
+                time.sleep(QUIET / 4)
 
         def serve(self):
             """LiveReloadServer.serve, bound already and quiet: the command line says where it serves."""
@@ -305,6 +317,8 @@ def server(preview: Preview, host: str, port: int):
 
         def _serve_request(self, environ, start_response):
             path = environ["PATH_INFO"]
+            if not path.startswith(("/livereload/", PREFIX)):  # a page or what it loads, not the reload signal
+                self._last_request = time.monotonic()
             if path == PREFIX + "reload.js":
                 return _respond(start_response, "application/javascript", RELOAD_JS.encode())
             if path == PREFIX + "status.json":
@@ -322,6 +336,10 @@ def server(preview: Preview, host: str, port: int):
 
 
 _CHANGES = ("created", "deleted", "modified", "moved", "closed")  # watchdog's event types that change a file
+# After an edit's pages are shown, the rest of the round waits for the browsers' reload: until no page
+# has been asked for in QUIET seconds (a reload's first request comes a moment after the signal), at
+# most RELOADED seconds.
+QUIET, RELOADED = 0.4, 5.0
 
 
 def _respond(start_response, content_type: str, body: bytes):
