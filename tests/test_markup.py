@@ -80,3 +80,17 @@ def test_print_page_rewrites_ids_and_links_of_a_page():
         '<a href="../documents/">index</a> <a href="../">home</a> <a href="https://example.org/x">x</a> '
         '<a href="../data/archive.json">data</a> <img src="../assets/i.png"></p><h4 id="documents-a--s">S</h4>'
     )
+
+
+def test_links_between_generated_pages_are_posixpaths_relative_paths():
+    """pages.markdown.rel is posixpath.relpath for every pair of the paths a generated tree holds."""
+    import posixpath
+
+    from archive.pages.markdown import rel
+
+    paths = ["index.md", "timeline.md", "timeline/page-2.md", "documents/index.md", "documents/index/page-3.md",
+             "documents/a.md", "documents/b.md", "organizations/mofa.md", "organizations/mofa/referenced-by-2.md",
+             "print_page/volume-2.md", "tags.md", "sources/x.md", "changelog.md"]
+    for here in paths:
+        for there in paths:
+            assert rel(here, there) == posixpath.relpath(there, posixpath.dirname(here) or "."), (here, there)

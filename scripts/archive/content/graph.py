@@ -76,19 +76,21 @@ def build(corpus: Corpus, kept: dict | None = None) -> Graph:
     for entity in corpus.entities:
         before = kept.get(entity.path) if kept is not None else None
         if before is not None and before[0] is entity:
-            pointed, links, cites = before[1]
+            pointed, links, cites, related, referenced, points = before[1]
         else:
             pointed, links, cites = _points(entity)
+            related = [(spec.label, target) for spec, target in pointed]
+            referenced = ({t for _, t in related} | set(links)) - {entity.id}
+            points = {t for _, t in related} | set(links) | set(cites)
             if kept is not None:
-                kept[entity.path] = (entity, (pointed, links, cites))
-        graph.related[entity.id] = [(spec.label, target) for spec, target in pointed]
+                kept[entity.path] = (entity, (pointed, links, cites, related, referenced, points))
+        graph.related[entity.id] = related
         for spec, target in pointed:
             if spec.inverse:
                 graph.inverse[target].setdefault(spec.inverse, []).append(entity.id)
-        for target in {t for _, t in graph.related[entity.id]} | set(links):
-            if target != entity.id:
-                graph.referenced_by[target].add(entity.id)
-        graph.points_to[entity.id] = {t for _, t in graph.related[entity.id]} | set(links) | set(cites)
+        for target in referenced:
+            graph.referenced_by[target].add(entity.id)
+        graph.points_to[entity.id] = points
         for source in cites:
             graph.cited_by[source][entity.id] = graph.cited_by[source].get(entity.id, 0) + 1
     return graph

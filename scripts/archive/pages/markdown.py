@@ -4,7 +4,6 @@ and the dates and order of dated pages."""
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from functools import lru_cache
 
@@ -29,13 +28,14 @@ def _esc(text: str) -> str:
 
 
 def rel(from_md: str, to_md: str) -> str:
-    """Relative link between two generated Markdown files (MkDocs turns these into URLs and checks them)."""
-    return _relpath(to_md, posixpath.dirname(from_md) or ".")
-
-
-# Pages link to each other many times per page from a handful of folders: posixpath.relpath's
-# answers are kept.
-_relpath = lru_cache(maxsize=1 << 16)(posixpath.relpath)
+    """Relative link between two generated Markdown files (MkDocs turns these into URLs and checks them).
+    posixpath.relpath's answer for the tree's own paths (relative, normalised: no '.', '..' or '//'),
+    without its work of making both absolute, which a hub page's thousands of links would pay."""
+    here, there = from_md.split("/")[:-1], to_md.split("/")
+    shared = 0
+    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
+        shared += 1
+    return "/".join([".."] * (len(here) - shared) + there[shared:])
 
 
 def link(from_md: str, target: Entity, text: str | None = None) -> str:

@@ -52,9 +52,17 @@ class Generated:
         return self.records.result()
 
 
-def compute(key, inputs, fn, *args):
+class Compute:
     """The plain path's Memo: every result computed now."""
-    return fn(*args)
+
+    def __call__(self, key, inputs, fn, *args):
+        return fn(*args)
+
+    def settled(self, corpus: Corpus, links: graph.Graph) -> set[str]:
+        return set()
+
+
+compute = Compute()
 
 
 class Memo:
@@ -70,6 +78,8 @@ class Memo:
     def __init__(self):
         self._kept: dict = {}  # key -> (inputs, result)
         self._used: set = set()
+        self._entities: dict[str, Entity] | None = None  # the last round's pages and graph (settled())
+        self._links: graph.Graph | None = None
         self.computed = 0  # results computed (not reused) since the last prune(), for the preview's log
         self.deferring = False
         self.pending = False  # a deferred result is out of date
@@ -89,6 +99,28 @@ class Memo:
                 return self._kept[key][1]
             self._kept[key] = (tuple(inputs), fn(*args))
             self.computed += 1
+        return self._kept[key][1]
+
+    def settled(self, corpus: Corpus, links: graph.Graph) -> set[str]:
+        """The ids of the pages whose inputs (_near: the page and every page in its graph neighbourhood)
+        are the same objects as last time, found without comparing them: a page's neighbourhood
+        changes only through a page that changed, and that page is then its neighbour before or after."""
+        now = {e.id: e for e in corpus.entities}
+        before, links_before = self._entities, self._links
+        self._entities, self._links = now, links
+        if before is None:
+            return set()
+        changed = {i for i, e in now.items() if before.get(i) is not e} | (before.keys() - now.keys())
+        near = set(changed)
+        for ident in changed:
+            near.update(links.neighbours(ident), links_before.neighbours(ident))
+        return now.keys() - near
+
+    def kept(self, key, inputs, fn, *args):
+        """What `key` gave last time, its inputs known to be the same (settled()); computed if none."""
+        if key not in self._kept:
+            return self(key, inputs(), fn, *args)
+        self._used.add(key)
         return self._kept[key][1]
 
     def batch(self, inputs: dict, fn) -> dict:
@@ -133,7 +165,9 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
                                  indexes.bibliography, sources, revised, citeproc)  # citeproc-js, on another CPU
     index, links = corpus.by_id(), links or graph.build(corpus)
     writer = PageWriter(index, links, limits)
-    made = {e.md_path: memo(e.md_path, _near(index, links, e), _page, writer, e) for e in corpus.entities}
+    settled = memo.settled(corpus, links)
+    made = {e.md_path: memo.kept(e.md_path, lambda e=e: _near(index, links, e), _page, writer, e) if e.id in settled
+            else memo(e.md_path, _near(index, links, e), _page, writer, e) for e in corpus.entities}
     pages = {path: text for path, (text, _) in made.items()}
     sizes = {path: len(text) for path, text in pages.items()}
     for _, continued in made.values():
