@@ -33,8 +33,15 @@ function independent(styleXml) {
   return styleXml.replace(/\s(disambiguate-add-year-suffix|disambiguate-add-names|disambiguate-add-givenname|subsequent-author-substitute(-rule)?)="[^"]*"/g, "");
 }
 
-function bibliography(proc, ids) {
+// The engine's registry holds the items of its last call: an id listed again keeps its old data (an
+// edited page formatted twice in a row by the live preview showed its old title), so it is emptied first.
+function load(proc, ids) {
+  proc.updateItems([]);
   proc.updateItems(ids);
+}
+
+function bibliography(proc, ids) {
+  load(proc, ids);
   const [meta, entries] = proc.makeBibliography();
   const listed = meta.entry_ids.map((group) => String(group[0]));
   if (listed.length !== entries.length) return null; // the style left an item out: ids and entries do not pair
@@ -47,7 +54,7 @@ function notes(proc, ids, firstOnly) {
   const out = {};
   if (firstOnly) {
     // A cluster made without a note history is a first note; the registry is filled once for all.
-    proc.updateItems(ids);
+    load(proc, ids);
     for (const id of ids) out[id] = { first: proc.makeCitationCluster([{ id }]) };
     return out;
   }
@@ -56,7 +63,7 @@ function notes(proc, ids, firstOnly) {
   current.set(other.id, other);
   const cluster = (cid, ref, note) => ({ citationID: cid, citationItems: [{ id: ref }], properties: { noteIndex: note } });
   for (const id of ids) {
-    proc.updateItems([id, other.id]);
+    load(proc, [id, other.id]);
     const first = proc.processCitationCluster(cluster("a", id, 1), [], [])[1][0][1];
     proc.processCitationCluster(cluster("b", other.id, 2), [["a", 1]], []);
     const later = proc.processCitationCluster(cluster("c", id, 3), [["a", 1], ["b", 2]], [])[1]

@@ -45,3 +45,14 @@ def test_an_unreadable_cache_is_started_afresh(tmp_path):
     with csl.Citeproc(Kept(tmp_path)) as citeproc:
         assert citeproc.render(JOBS[:1]) == csl.render(JOBS[:1])
         assert citeproc._process is None
+
+
+def test_an_item_formatted_again_under_its_id_shows_its_new_data():
+    """citeproc-js's engine keeps the items of its last call: an edited page, formatted twice in a row
+    by the same process (the live preview), must not show its old title."""
+    with csl.Citeproc() as citeproc:
+        for kind in ({}, {"notes": "first"}, {"notes": True}):
+            for title in ("Added Person 1", "Added Person 1 (rev. 32)"):
+                answer = citeproc.render([{"style": "chicago", "items": [dict(ITEMS[0], title=title)], **kind}])[0]
+                text = answer["entries"]["a"] if "entries" in answer else answer["notes"]["a"]["first"]
+                assert "(Rev. 32)" in text if "rev" in title else "(Rev" not in text, (kind, title, text)

@@ -97,8 +97,10 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
     base = f"http://127.0.0.1:{port}/"
     started = time.perf_counter()
     with log.open("w") as out:
+        # A cache of its own, empty: the first build formats every citation, as on a fresh clone.
         proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "build.py"), "serve", "--docs", str(corpus),
-                                 "--out", str(work / "generated"), "--site", str(work / "site"), "--addr", f"127.0.0.1:{port}"],
+                                 "--out", str(work / "generated"), "--site", str(work / "site"), "--addr", f"127.0.0.1:{port}",
+                                 "--cache", str(work / "cache")],
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         status = lambda: json.loads(_get(base + ".preview/status.json"))  # noqa: E731

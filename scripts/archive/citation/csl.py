@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 from archive.citation.kept import Kept
@@ -115,6 +116,7 @@ class Citeproc:
         self._owner = os.getpid()
         self.kept = kept
         self._code: dict[str, str] = {}  # style -> fingerprint of what formats in it
+        self._lock = threading.Lock()
 
     def render(self, jobs: list[dict]) -> list[dict]:
         """citeproc-js's answers to `jobs` ({"style", "items", "together"?, "notes"?}), one per job."""
@@ -133,6 +135,14 @@ class Citeproc:
             found.update(made)
         return [_whole(job, {part: found[k] for part, k in keys.items()}) for job, keys in zip(jobs, keyed)]
 
+    def warm(self) -> None:
+        """Start citeproc-js and build its engines for every style and kind of job, with an item of no
+        page: the live preview does so after a first build that found every citation kept, so that
+        its first round does not wait for them."""
+        item = {"id": "warm-up", "type": "webpage", "title": "Warm-up"}
+        self._format([{"style": style, "items": [item], **kind} for style in STYLES
+                      for kind in ({}, {"together": True}, {"notes": "first"})])
+
     def _keys(self, job: dict) -> dict:
         if job["style"] not in self._code:
             _package()
@@ -148,13 +158,14 @@ class Citeproc:
         if os.getpid() != self._owner:
             return render(jobs)
         request = {"locale": locale_path(), "styles": {s: style_path(s) for s in {j["style"] for j in jobs}}, "jobs": jobs}
-        process = self._running()
-        try:
-            process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
-            process.stdin.flush()
-            line = process.stdout.readline()
-        except OSError:
-            line = ""
+        with self._lock:  # one request at a time on the pipes (warm() may run in a thread)
+            process = self._running()
+            try:
+                process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+                process.stdin.flush()
+                line = process.stdout.readline()
+            except OSError:
+                line = ""
         if not line:
             self._process = None
             process.kill()

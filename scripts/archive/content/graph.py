@@ -49,6 +49,18 @@ class Graph:
         near.discard(ident)
         return sorted(near)
 
+    def pointing(self, ident: str) -> set[str]:
+        """The ids of the pages that point at `ident` (relations, links, citations)."""
+        return (self.referenced_by.get(ident, set()) | set(self.cited_by.get(ident, ()))) - {ident}
+
+    def naming(self, ident: str) -> set[str]:
+        """The ids whose named() holds `ident`: the pages pointing at it, and those pointing at these."""
+        near = self.pointing(ident)
+        for other in list(near):
+            near |= self.pointing(other)
+        near.discard(ident)
+        return near
+
     def named(self, ident: str) -> list[str]:
         """The ids a page points at, and those they point at, sorted: all a page's own citation records
         and head metadata can show of others (a document's archive is the holder its file names)."""

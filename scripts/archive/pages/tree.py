@@ -58,7 +58,7 @@ class Compute:
     def __call__(self, key, inputs, fn, *args):
         return fn(*args)
 
-    def settled(self, corpus: Corpus, links: graph.Graph) -> set[str]:
+    def settled(self, corpus: Corpus, links: graph.Graph, reach=None) -> set[str]:
         return set()
 
 
@@ -80,6 +80,7 @@ class Memo:
         self._used: set = set()
         self._entities: dict[str, Entity] | None = None  # the last round's pages and graph (settled())
         self._links: graph.Graph | None = None
+        self._round = None  # this round's pages, which of them changed, the last round's graph
         self.computed = 0  # results computed (not reused) since the last prune(), for the preview's log
         self.deferring = False
         self.pending = False  # a deferred result is out of date
@@ -101,19 +102,24 @@ class Memo:
             self.computed += 1
         return self._kept[key][1]
 
-    def settled(self, corpus: Corpus, links: graph.Graph) -> set[str]:
-        """The ids of the pages whose inputs (_near: the page and every page in its graph neighbourhood)
-        are the same objects as last time, found without comparing them: a page's neighbourhood
-        changes only through a page that changed, and that page is then its neighbour before or after."""
-        now = {e.id: e for e in corpus.entities}
-        before, links_before = self._entities, self._links
-        self._entities, self._links = now, links
-        if before is None:
+    def settled(self, corpus: Corpus, links: graph.Graph, reach=graph.Graph.neighbours) -> set[str]:
+        """The ids of the pages whose inputs are the same objects as last time, found without comparing
+        them: all but the pages that changed (new, gone, or read again) and those `reach(graph, id)`
+        finds from them in this round's graph and the last one's. `reach`: whose inputs name a page
+        (neighbours: a page's own inputs are itself and its graph neighbours, _near)."""
+        if self._round is None:  # the first call of a round compares this round's pages with the last's
+            now = {e.id: e for e in corpus.entities}
+            before, links_before = self._entities, self._links
+            changed = None if before is None else (
+                {i for i, e in now.items() if before.get(i) is not e} | (before.keys() - now.keys()))
+            self._round = (now, changed, links_before)
+            self._entities, self._links = now, links
+        now, changed, links_before = self._round
+        if changed is None:
             return set()
-        changed = {i for i, e in now.items() if before.get(i) is not e} | (before.keys() - now.keys())
         near = set(changed)
         for ident in changed:
-            near.update(links.neighbours(ident), links_before.neighbours(ident))
+            near.update(reach(links, ident), reach(links_before, ident))
         return now.keys() - near
 
     def kept(self, key, inputs, fn, *args):
@@ -123,20 +129,30 @@ class Memo:
         self._used.add(key)
         return self._kept[key][1]
 
-    def batch(self, inputs: dict, fn) -> dict:
-        """{key: result} for every key of `inputs`, fn(stale keys) -> {key: result} computing the others at once."""
-        stale = [key for key, given in inputs.items() if not self._fresh(key, given)]
+    def batch(self, inputs: dict, fn, settled=()) -> dict:
+        """{key: result} for every key of `inputs` (key -> a function making its inputs), fn(stale keys) ->
+        {key: result} computing the others at once; `settled`: keys whose inputs are known to be as
+        they were (settled()): what they gave last time, their inputs not even made."""
+        made = {key: tuple(given()) for key, given in inputs.items() if key not in settled or key not in self._kept}
+        stale = [key for key, given in made.items() if not self._fresh(key, given)]
         fresh = fn(stale) if stale else {}
         for key in stale:
-            self._kept[key] = (tuple(inputs[key]), fresh[key])
+            self._kept[key] = (made[key], fresh[key])
         self.computed += len(stale)
         self._used.update(inputs)
         return {key: self._kept[key][1] for key in inputs}
 
+    def unchanged(self, name: str, value) -> bool:
+        """Whether `value` is what it was last time under `name` (the same object, or equal); kept for next time."""
+        same = self._fresh(name, [value])
+        self._kept[name] = ((value,), None)
+        self._used.add(name)
+        return same
+
     def prune(self) -> None:
         """Forget results not asked for since the last prune (deleted pages), releasing their inputs."""
         self._kept = {key: kept for key, kept in self._kept.items() if key in self._used}
-        self._used, self.computed = set(), 0
+        self._used, self.computed, self._round = set(), 0, None
 
 
 def _near(index: dict[str, Entity], links: graph.Graph, entity: Entity) -> list[Entity]:
@@ -276,8 +292,12 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
     if memo is compute:
         return records.page_records(corpus, release, revised, citeproc=citeproc)
     index, corrections = corpus.by_id(), changelog.by_page(corpus.changelog)
-    inputs = {("records", e.id): [e, *(index[i] for i in links.named(e.id) if i in index), revised[e.id],
-                                  tuple(corrections.get(e.id, ())), release]
+    # A page's records name the pages it points at and those they point at (named), so a changed page
+    # reaches the records of those pointing at it, and of those pointing at these. Its own revision date
+    # changes only with its file; the corrections with the changelog, which then reaches every page.
+    settled = memo.settled(corpus, links, graph.Graph.naming) if memo.unchanged("changelog", corpus.changelog) else set()
+    inputs = {("records", e.id): (lambda e=e: [e, *(index[i] for i in links.named(e.id) if i in index), revised[e.id],
+                                              tuple(corrections.get(e.id, ())), release])
               for e in corpus.entities}
 
     def fresh(keys):
@@ -289,7 +309,7 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
                 for e in map(index.get, (ident for _, ident in keys))}
 
     out = records.PageRecords()
-    for extras, downloads in memo.batch(inputs, fresh).values():
+    for extras, downloads in memo.batch(inputs, fresh, {("records", i) for i in settled}).values():
         out.extras.update(extras)
         out.downloads.update(downloads)
     out.extras.update(memo("site-head", [release], records.page_records, Corpus(corpus.root, changelog=corpus.changelog),

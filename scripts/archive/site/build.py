@@ -129,6 +129,14 @@ class Build:
         self.generated = self._regenerator.generate(defer)
         return self.generated
 
+    def warm_citations(self) -> None:
+        """Have the live preview's citeproc-js ready for its first round (Citeproc.warm); a failure
+        here is reported by the round that needs it."""
+        try:
+            self._regenerator.citeproc.warm()
+        except Exception:  # noqa: BLE001 - e.g. no Node: the round that formats a citation says so
+            pass
+
     def pending(self) -> bool:
         """Whether a deferring round left something out of date."""
         return self._regenerator is not None and (self._regenerator.memo.pending or self._print_stale)

@@ -18,6 +18,7 @@ browser over the last good pages, until an edit fixes it.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -64,6 +65,7 @@ class Preview:
         self.rounds += 1
         print(f"preview {how} in {time.perf_counter() - started:.2f} s (CPU {time.process_time() - cpu:.2f} s)"
               + (", the rest follows" if defer and self.build.pending() else ""), file=sys.stderr, flush=True)
+        _settle_memory(defer)
         return True
 
     def _failed(self, errors: list[str]) -> bool:
@@ -93,6 +95,7 @@ class Preview:
         except (MkDocsException, SystemExit) as exc:
             raise publish.BuildFailed(str(exc) or "mkdocs build failed") from None
         self._state = (config, adapter, keeper.files, keeper.nav, keeper.env)
+        threading.Thread(target=self.build.warm_citations, daemon=True).start()
 
     def _round(self, defer: bool) -> str:
         """Regenerate, then read, render and write again only what changed."""
@@ -189,6 +192,17 @@ class Preview:
 
     def status(self) -> bytes:
         return json.dumps({"rounds": self.rounds, "errors": self.errors, "settled": self.build.settled() and not self.build.pending()}).encode()
+
+
+def _settle_memory(defer: bool) -> None:
+    """Keep the cyclic garbage collector off what the preview holds from round to round (every page's
+    Markdown, HTML and MkDocs objects): a full collection walks all of it, and one fell in most rounds
+    of a large archive. What exists after a round is frozen (the collector skips it); after a round's
+    rest (not `defer`), frozen objects are collected once, so what later rounds replaced is freed."""
+    if not defer:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
 
 
 def _tagged(file) -> bool:
