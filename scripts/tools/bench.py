@@ -199,8 +199,21 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), {mem / 2**20:.0f} GB RAM, Python {platform.python_version()}"
 
 
-def table(rows: list[dict], runs: int) -> str:
+def _row(r: dict) -> str:
+    """One size's row of the table."""
     mb = lambda n: f"{n / 2**20:.2f} MB"  # noqa: E731
+    preview = " / ".join(f"{r[k]:.1f}" if k in r else "-" for k in ("preview_first_s", "preview_edit_s"))
+    return (
+        f"| {r['documents']:,} | {r['pages']:,} | {r['ours_s']:.1f} / {r['warm_s']:.1f} | {r['bare_s']:.1f} "
+        f"| {r['ratio']:.2f} / {r['warm_ratio']:.2f} "
+        f"| {r['ours_cpu']:.1f} / {r['warm_cpu']:.1f} / {r['bare_cpu']:.1f} | {r['cpu_ratio']:.2f} / {r['warm_cpu_ratio']:.2f} "
+        f"| {r['ours_ms_page']:.1f} | {r['bare_ms_page']:.1f} | {r['ours_mb']:.0f} / {r['bare_mb']:.0f} "
+        f"| {r['ours_doc_kb']:.1f} / {r['bare_doc_kb']:.1f} | {r['largest']} ({r['largest_kb']:,.0f}) "
+        f"| {mb(r['first_result'])} / {mb(r['ours_index'])} | {mb(r['bare_index'])} | {r['check_s']:.2f} | {preview} |"
+    )
+
+
+def table(rows: list[dict], runs: int) -> str:
     lines = [
         f"Machine: {machine()}. Build times are the median of {runs} run(s); check time the median of 3.",
         "",
@@ -212,16 +225,7 @@ def table(rows: list[dict], runs: int) -> str:
         "| check s | preview: first page s / edit shown s |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
-    for r in rows:
-        preview = " / ".join(f"{r[k]:.1f}" if k in r else "-" for k in ("preview_first_s", "preview_edit_s"))
-        lines.append(
-            f"| {r['documents']:,} | {r['pages']:,} | {r['ours_s']:.1f} / {r['warm_s']:.1f} | {r['bare_s']:.1f} "
-            f"| {r['ratio']:.2f} / {r['warm_ratio']:.2f} "
-            f"| {r['ours_cpu']:.1f} / {r['warm_cpu']:.1f} / {r['bare_cpu']:.1f} | {r['cpu_ratio']:.2f} / {r['warm_cpu_ratio']:.2f} "
-            f"| {r['ours_ms_page']:.1f} | {r['bare_ms_page']:.1f} | {r['ours_mb']:.0f} / {r['bare_mb']:.0f} "
-            f"| {r['ours_doc_kb']:.1f} / {r['bare_doc_kb']:.1f} | {r['largest']} ({r['largest_kb']:,.0f}) "
-            f"| {mb(r['first_result'])} / {mb(r['ours_index'])} | {mb(r['bare_index'])} | {r['check_s']:.2f} | {preview} |"
-        )
+    lines += [_row(r) for r in rows]
     if "vs_base" in rows[0]:
         lines += ["", "Against the baseline, the same corpora built in turn with ours:", "",
                   "| documents | ours s | baseline s | ours / baseline | CPU s ours / baseline | CPU ours / baseline |",
@@ -270,7 +274,7 @@ def main() -> int:
             except preview_bench.PreviewBenchFailed as exc:
                 print(f"bench: the live preview at {size:,} documents: {exc}", file=sys.stderr)
                 return 1
-            print(table(rows[-1:], args.runs).split("\n\n")[1].splitlines()[-1], flush=True)
+            print(_row(rows[-1]), flush=True)
     finally:
         if baseline:
             subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, capture_output=True)

@@ -293,9 +293,10 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
         return records.page_records(corpus, release, revised, citeproc=citeproc)
     index, corrections = corpus.by_id(), changelog.by_page(corpus.changelog)
     # A page's records name the pages it points at and those they point at (named), so a changed page
-    # reaches the records of those pointing at it, and of those pointing at these. Its own revision date
-    # changes only with its file; the corrections with the changelog, which then reaches every page.
-    settled = memo.settled(corpus, links, graph.Graph.naming) if memo.unchanged("changelog", corpus.changelog) else set()
+    # reaches the records of those pointing at it, and of those pointing at these. A changed changelog
+    # (corrections) or revision date (a commit changes it with no file changed) may reach any page.
+    same = [memo.unchanged("changelog", corpus.changelog), memo.unchanged("revised", revised)]
+    settled = memo.settled(corpus, links, graph.Graph.naming) if all(same) else set()
     inputs = {("records", e.id): (lambda e=e: [e, *(index[i] for i in links.named(e.id) if i in index), revised[e.id],
                                               tuple(corrections.get(e.id, ())), release])
               for e in corpus.entities}
