@@ -56,3 +56,23 @@ def test_an_item_formatted_again_under_its_id_shows_its_new_data():
                 answer = citeproc.render([{"style": "chicago", "items": [dict(ITEMS[0], title=title)], **kind}])[0]
                 text = answer["entries"]["a"] if "entries" in answer else answer["notes"]["a"]["first"]
                 assert "(Rev. 32)" in text if "rev" in title else "(Rev" not in text, (kind, title, text)
+
+
+def test_builds_in_several_processes_share_the_cache(tmp_path):
+    """The forked steps of a build (and builds side by side) read and write one cache at once; none fails,
+    and each gets citeproc-js's answers."""
+    import multiprocessing
+
+    items = [dict(ITEMS[0], id=f"p{n}", title=f"Page {n}") for n in range(60)]
+    jobs = [{"style": style, "items": items} for style in ("chicago", "apa", "mla")]
+    plain = csl.render(jobs)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(4) as pool:
+        answers = pool.map(_render_kept, [(str(tmp_path), jobs)] * 8)
+    assert all(answer == plain for answer in answers)
+
+
+def _render_kept(args):
+    folder, jobs = args
+    with csl.Citeproc(Kept(folder)) as citeproc:
+        return citeproc.render(jobs)

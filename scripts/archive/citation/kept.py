@@ -38,8 +38,10 @@ class Kept:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._db = self._open()
-            except sqlite3.DatabaseError:  # not a database (a torn or foreign file): start afresh
-                self.path.unlink(missing_ok=True)
+            except sqlite3.DatabaseError as exc:
+                if getattr(exc, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
+                    raise  # busy, or the disk: get() and put() do without the cache
+                self.path.unlink(missing_ok=True)  # not a database (a torn or foreign file): start afresh
                 self._db = self._open()
             self._pid = os.getpid()
         return self._db
@@ -66,29 +68,38 @@ class Kept:
         return hashlib.sha256(f"{code}\0{how}\0{text}".encode("utf-8")).hexdigest()
 
     def get(self, keys: list[str]) -> dict[str, str]:
-        """The answers kept for `keys` (those found), marked as used today."""
+        """The answers kept for `keys` (those found), marked as used today; none if the cache cannot be read."""
         if not keys:
             return {}
-        db, found = self._connection(), {}
-        with db:
-            db.execute("BEGIN")
-            for start in range(0, len(keys), 500):  # SQLite's limit on a statement's parameters
-                some = keys[start:start + 500]
-                marks = ",".join("?" * len(some))
-                found.update(db.execute(f"SELECT key, value FROM kept WHERE key IN ({marks})", some))
-                db.execute(f"UPDATE kept SET used = ? WHERE used != ? AND key IN ({marks})", [self._today, self._today, *some])
+        found: dict[str, str] = {}
+        try:
+            db = self._connection()
+            with db:
+                db.execute("BEGIN IMMEDIATE")  # it writes (the day of use): the write lock first, waited for
+                for start in range(0, len(keys), 500):  # SQLite's limit on a statement's parameters
+                    some = keys[start:start + 500]
+                    marks = ",".join("?" * len(some))
+                    found.update(db.execute(f"SELECT key, value FROM kept WHERE key IN ({marks})", some))
+                    db.execute(f"UPDATE kept SET used = ? WHERE used != ? AND key IN ({marks})",
+                               [self._today, self._today, *some])
+        except sqlite3.Error:  # locked past the timeout, disk full, …: format afresh
+            return {}
         return found
 
     def put(self, answers: dict[str, str]) -> None:
+        """Keep `answers` (key -> text); what cannot be written is simply not kept."""
         if not answers:
             return
-        db = self._connection()
-        with db:
-            db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?)",
-                           [(k, v, self._today) for k, v in answers.items()])
-            oldest = (dt.date.fromisoformat(self._today) - dt.timedelta(days=KEEP_DAYS)).isoformat()
-            db.execute("DELETE FROM kept WHERE used < ?", [oldest])
+        try:
+            db = self._connection()
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("INSERT OR REPLACE INTO kept VALUES (?, ?, ?)",
+                               [(k, v, self._today) for k, v in answers.items()])
+                oldest = (dt.date.fromisoformat(self._today) - dt.timedelta(days=KEEP_DAYS)).isoformat()
+                db.execute("DELETE FROM kept WHERE used < ?", [oldest])
+        except sqlite3.Error:
+            pass
 
     def close(self) -> None:
         if self._db is not None and self._pid == os.getpid():
