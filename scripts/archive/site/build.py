@@ -331,7 +331,7 @@ class Build:
         if stop:
             with self._reindex_lock:
                 self._reindex_stop.set()
-                process = self._run.indexer.process if self._run is not None else None
+                process = self._run.indexer.process if self._run is not None and self._run.indexer is not None else None
                 if process is not None and process.poll() is None:
                     process.kill()
         self._reindex.join()
