@@ -140,3 +140,30 @@ def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, se
         differences = _differences(preview.site_dir, clean / "site")
         assert not differences, "\n".join(done + differences)
         assert _tree(build.out) == _tree(clean / "generated"), done
+
+
+def test_status_is_not_settled_while_a_round_runs(tmp_path):
+    """The status a browser and the preview bench poll: a round under way is not settled, even when the
+    build it runs has nothing left to do yet (the rest of a round renders the printed volumes)."""
+    import json
+
+    from archive.content.errors import ContentError, ContentErrors
+
+    seen = []
+
+    class Idle:  # a build that never has anything pending; its round reads the status, then fails
+        def settled(self):
+            return True
+
+        def pending(self):
+            return False
+
+        def regenerate(self, defer=False):
+            seen.append(json.loads(preview.status())["settled"])
+            raise ContentErrors([ContentError(str(tmp_path / "x.md"), 1, "a content error")])
+
+    preview = Preview(Idle(), ROOT / "mkdocs.yml", tmp_path / "site")
+    assert json.loads(preview.status())["settled"]
+    assert not preview.update()
+    assert seen == [False]
+    assert json.loads(preview.status())["settled"]

@@ -41,6 +41,7 @@ class Preview:
         self.errors: list[str] = []
         self.rounds = 0  # rounds that brought the site up to date
         self.changed: set[Path] = set()  # paths the watcher reported since the last round
+        self.busy = False  # a round is under way (status(): not settled, whatever the build says meanwhile)
         self._state = None  # MkDocs's config, files, nav and env of the last good build
 
     # --- rounds ----------------------------------------------------------------------------
@@ -50,6 +51,7 @@ class Preview:
         `defer`: the pages first; what no page shows (Build.regenerate) waits for the next update()."""
         changed, self.changed = self.changed, set()
         started, cpu = time.perf_counter(), time.process_time()
+        self.busy = True
         try:
             if self._state is None or self._needs_full_build(changed):
                 self._full_build()
@@ -61,6 +63,8 @@ class Preview:
         except publish.BuildFailed as exc:
             self._state = None  # the next round starts again from a full build
             return self._failed([f"{self.config_file}: mkdocs build failed: {exc}"])
+        finally:
+            self.busy = False
         self.errors = []
         self.rounds += 1
         print(f"preview {how} in {time.perf_counter() - started:.2f} s (CPU {time.process_time() - cpu:.2f} s)"
@@ -191,7 +195,8 @@ class Preview:
     # --- what the server shows beside the site -----------------------------------------------
 
     def status(self) -> bytes:
-        return json.dumps({"rounds": self.rounds, "errors": self.errors, "settled": self.build.settled() and not self.build.pending()}).encode()
+        settled = not self.busy and self.build.settled() and not self.build.pending()
+        return json.dumps({"rounds": self.rounds, "errors": self.errors, "settled": settled}).encode()
 
 
 def _settle_memory(defer: bool) -> None:
