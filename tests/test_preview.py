@@ -4,8 +4,11 @@ for byte, and a content error leaves the last good preview in place."""
 from __future__ import annotations
 
 import difflib
+import os
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from conftest import ROOT
 from support.cli import run_build_py
 from support.site import local_release
 
+from archive.pages.paging import Limits
 from archive.site.build import Build
 from archive.site.preview import Preview
 
@@ -106,10 +110,36 @@ class Editor:
         return self.rng.choice(self.EDITS)(self)
 
 
+# A clean build with small limits (every listing paged, the whole record in volumes), in a process of
+# its own as `make site` runs: build.py has no option for limits, which only tests change.
+CLEAN_SPLIT = """
+import sys
+from pathlib import Path
+from archive.pages.paging import Limits
+from archive.runner import Serial
+from support.site import build_corpus
+docs, work, listing, volume = sys.argv[1:]
+build_corpus(Path(docs), Path(work), limits=Limits(int(listing), int(volume)), runner=Serial())
+"""
+
+
+def _clean(docs: Path, work: Path, limits: Limits | None) -> None:
+    if limits is None:
+        made = run_build_py("site", "--docs", str(docs), "--out", str(work / "generated"), "--site", str(work / "site"))
+    else:
+        made = subprocess.run([sys.executable, "-c", CLEAN_SPLIT, str(docs), str(work), str(limits.listing), str(limits.volume)],
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), str(ROOT / "tests")])})
+    assert made.returncode == 0, made.stderr
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [1, 2])
-def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, seed):
-    build = Build(docs=corpus_copy, out=tmp_path / "generated", release=local_release())
+@pytest.mark.parametrize("seed, limits", [(1, None), (2, None), (3, Limits(listing=3, volume=20_000))],
+                         ids=["seed-1", "seed-2", "seed-3-split"])
+def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, seed, limits):
+    """`limits`: small ones split every listing into pages and the whole record into volumes, as in a
+    large archive, where a round renders and fills again only the volumes that changed."""
+    build = Build(docs=corpus_copy, out=tmp_path / "generated", release=local_release(), **({"limits": limits} if limits else {}))
     preview = Preview(build, ROOT / "mkdocs.yml", tmp_path / "preview")
     assert preview.update(), preview.errors
     editor = Editor(corpus_copy, seed)
@@ -135,8 +165,7 @@ def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, se
         # `make site` in a process of its own: MkDocs keeps plugin instances per process, and a second
         # build in this one would reset the preview's (Material's tags plugin's state)
         clean = tmp_path / f"clean-{step}"
-        made = run_build_py("site", "--docs", str(corpus_copy), "--out", str(clean / "generated"), "--site", str(clean / "site"))
-        assert made.returncode == 0, made.stderr
+        _clean(corpus_copy, clean, limits)
         differences = _differences(preview.site_dir, clean / "site")
         assert not differences, "\n".join(done + differences)
         assert _tree(build.out) == _tree(clean / "generated"), done

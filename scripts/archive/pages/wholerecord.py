@@ -237,9 +237,9 @@ def fill(site_dir: Path, whole_record: dict[str, str]) -> None:
     for url, content in whole_record.items():
         path = site_dir / url / "index.html"
         try:
-            page = path.read_text(encoding="utf-8")
+            page = path.read_bytes().decode("utf-8")  # as it is: text mode would turn CRLF into LF
         except OSError as exc:
             raise PrintPageError(f"{path}: the print page was not built ({exc.strerror})") from None
         if page.count(PLACEHOLDER) != 1:
             raise PrintPageError(f"{path}: expected the placeholder {PLACEHOLDER} exactly once")
-        path.write_text(page.replace(PLACEHOLDER, content), encoding="utf-8")
+        path.write_bytes(page.replace(PLACEHOLDER, content).encode("utf-8"))

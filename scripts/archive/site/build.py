@@ -10,6 +10,7 @@ extra.archive_versioned) and from CITATION.cff beside it (the site's name, descr
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import threading
@@ -69,6 +70,7 @@ class _Rendering:
     order: list[str] = field(default_factory=list)  # the pages in MkDocs's order
     downloads: Job | None = None
     whole_record: Job | None = None
+    volumes: dict[str, str] | None = None  # a preview round's printed volumes to fill: URL -> body (pages_to_render)
     search: Job | None = None
 
 
@@ -90,10 +92,10 @@ class Build:
     _incremental: bool = False
     _downloads: dict[str, str] = field(default_factory=dict)  # the citation records in the site
     _rewritten: dict = field(default_factory=dict)  # the preview's printed pages, kept (wholerecord.bodies)
+    _filled: dict[str, str] = field(default_factory=dict)  # the preview's volumes: URL -> digest of the body in the site
     _reindex: threading.Thread | None = None
     _reindex_stop: threading.Event = field(default_factory=threading.Event)  # set: the running reindex gives up
     _reindex_lock: threading.Lock = field(default_factory=threading.Lock)  # between its check of that and Pagefind's start
-    _print_page: bool = False  # this round renders the whole-record page again
     _print_stale: bool = False  # a deferring round changed pages the whole record prints
     _deferring: bool = False
 
@@ -207,9 +209,11 @@ class Build:
         for file in files:  # HTML that MkDocs copies as it is (redirect stubs): its scripts are allowed too
             if file.src_uri.endswith(".html") and not file.is_documentation_page() and file.abs_src_path:
                 run.policy.seen(Path(file.abs_src_path).read_text(encoding="utf-8"), Path(file.abs_dest_path))
-        run.whole_record = (self.runner.beside(wholerecord.bodies, self.generated.reading_order, run.printed,
-                                               config["site_url"] or "", self._rewritten if self._regenerator else None)
-                            if self._print_page_rendered() else None)
+        if not self._incremental:
+            run.whole_record = self.runner.beside(wholerecord.bodies, self.generated.reading_order, run.printed,
+                                                  config["site_url"] or "", self._rewritten if self._regenerator else None)
+        else:  # a preview round: the volumes pages_to_render chose
+            run.whole_record = Job(run.volumes) if run.volumes else None
         if self._regenerator is None:
             run.search = self.runner.beside(search.index, self._search_pages(), Path(config["site_dir"]))
         downloads = self._changed_downloads(Path(config["site_dir"]))
@@ -233,7 +237,10 @@ class Build:
         try:
             run.downloads.result()
             if run.whole_record is not None:
-                wholerecord.fill(site, run.whole_record.result())
+                filled = run.whole_record.result()
+                wholerecord.fill(site, filled)
+                if self._regenerator is not None:
+                    self._filled.update((url, _digest(body)) for url, body in filled.items())
             run.policy.finish(site, known=self._incremental)  # last: it sees every page's final HTML
             if run.search is not None:
                 run.search.result()
@@ -272,20 +279,23 @@ class Build:
                 break
             folder.rmdir()
 
-    def pages_to_render(self, files, pages_read: bool) -> list:
-        """Pages whose output shows other pages' rendered content: the whole record's volumes, once any
-        page changed (after the edited pages, when deferring)."""
+    def pages_to_render(self, files, rendering: set[str], pages_read: bool, site_url: str) -> list:
+        """The printed volumes a preview round renders and fills again, beside `rendering` (the pages it
+        renders anyway; a volume among them is filled too): once any page changed (after the edited
+        pages, when deferring), those whose content is not what the site holds."""
         self._print_stale = self._print_stale or pages_read
-        volumes = [files.get_file_from_path(v.md_path) for v in self.generated.reading_order]
-        volumes = [file for file in volumes if file is not None]
-        self._print_page = self._print_stale and not self._deferring and bool(volumes)
-        if not self._print_page:
+        volumes = self.generated.reading_order
+        now = self._print_stale and not self._deferring
+        touched = {v.url for v in volumes if v.md_path in rendering}
+        self._run.volumes = None
+        if not now and not touched:
             return []
-        self._print_stale = False
-        return volumes
-
-    def _print_page_rendered(self) -> bool:
-        return not self._incremental or self._print_page
+        bodies = wholerecord.bodies(volumes, self._run.printed, site_url, self._rewritten)
+        if now:
+            self._print_stale = False
+            touched.update(url for url, body in bodies.items() if self._filled.get(url) != _digest(body))
+        self._run.volumes = {url: bodies[url] for url in touched}
+        return [file for file in (files.get_file_from_path(v.md_path) for v in volumes if v.url in touched) if file is not None]
 
     def _search_pages(self) -> list[tuple[wholerecord.Printed, dict]]:
         """The pages for the search index, each with its meta, in MkDocs's order as a whole build writes
@@ -347,3 +357,7 @@ class Build:
             if self._run.indexer is not None:
                 self._run.indexer.stop()
             settle(self._run.downloads, self._run.whole_record, self._run.search)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()

@@ -131,7 +131,9 @@ class Policy:
         the site holds only the files this policy has seen (pages, and copied files seen with their
         path), as in the live preview's rounds, so it is not listed again."""
         files = sorted(set(self._written) | self._copied) if known else sorted(site_dir.rglob("*.html"))
-        unseen = {path: path.read_text(encoding="utf-8") for path in files if path not in self._written}
+        # Bytes, not text: reading text would turn the CRLF of a page's RIS record into LF, so a page
+        # would differ by whether it was rewritten here (the live preview rewrites fewer than a build).
+        unseen = {path: path.read_bytes().decode("utf-8") for path in files if path not in self._written}
         self._hashes.update(script_hashes(list(unseen.values())))
         text = policy(sorted(self._hashes))
         tag = meta_tag(text)
@@ -142,8 +144,8 @@ class Policy:
             if old is None:
                 page = _insert(unseen[path], tag, path)
             else:
-                page = path.read_text(encoding="utf-8").replace(old, tag, 1)
-            path.write_text(page, encoding="utf-8")
+                page = path.read_bytes().decode("utf-8").replace(old, tag, 1)
+            path.write_bytes(page.encode("utf-8"))
             self._written[path] = tag
         return text
 

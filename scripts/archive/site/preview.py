@@ -152,7 +152,8 @@ class Preview:
                     file = files.get_file_from_path(path)
                     if file is not None:
                         rendered[path] = file
-            rendered.update((f.src_uri, f) for f in build.pages_to_render(files, bool(read)))
+            rendered.update((f.src_uri, f) for f in build.pages_to_render(files, set(rendered), bool(read),
+                                                                          config["site_url"] or ""))
             env = config.plugins.on_env(env, config=config, files=files)
             for rel in generated.written:
                 if not rel.endswith(".md"):
