@@ -130,10 +130,11 @@ class Printed:
     html: str
 
 
-def rewrite(page: Printed, anchors: dict[str, str], elsewhere=None, up: str = "../") -> str:
+def rewrite(page: Printed, anchors: dict[str, str], elsewhere=None, up: str = "../", used: set | None = None) -> str:
     """The page's content as a part of a print page (see the module docstring). `anchors`: URL without its
     slashes -> anchor, for every page printed on it; `elsewhere`: the same -> `<volume>/#<anchor>` (relative
-    to it) for pages printed in other volumes; `up`: from the print page to the site's root."""
+    to it) for pages printed in other volumes; `up`: from the print page to the site's root. `used`: a set
+    this fills with the pages the content links to (URLs without their slashes)."""
     own = anchors[page.url.strip("/")]
     base = page.url
     elsewhere = elsewhere or {}
@@ -148,6 +149,8 @@ def rewrite(page: Printed, anchors: dict[str, str], elsewhere=None, up: str = ".
             return match.group(0)
         path, hash_, fragment = value.partition("#")
         target = _target(base, path)
+        if used is not None:
+            used.add(target)
         if target in anchors or target in elsewhere:
             name = f"#{anchors[target]}" if target in anchors else elsewhere[target]
             return f'{prefix}{name}--{fragment}"' if fragment else f'{prefix}{name}"'
@@ -166,46 +169,53 @@ def _target(base: str, path: str) -> str:
     return "" if target == "." else target.strip("/")
 
 
-def _rewritten(page: Printed, anchors: dict[str, str], elsewhere, up: str, kept: dict | None) -> str:
-    """rewrite(), or what it gave last time for the same content (bodies())."""
+def _rewritten(page: Printed, anchors: dict[str, str], elsewhere: _Elsewhere, up: str, kept: dict | None) -> str:
+    """rewrite(), or what it gave last time: kept while the page's content, its volume and the volume of
+    every page it links to are as they were (bodies())."""
     if kept is None:
         return rewrite(page, anchors, elsewhere, up)
+    where = elsewhere.where
     last = kept.get(page.url)
-    if last is None or last[0] is not page.html and last[0] != page.html:
-        last = kept[page.url] = (page.html, rewrite(page, anchors, elsewhere, up))
-    return last[1]
+    if last is not None and (last[0] is page.html or last[0] == page.html) and all(where.get(t) == v for t, v in last[2]):
+        return last[1]
+    used = {page.url.strip("/")}
+    text = rewrite(page, anchors, elsewhere, up, used)
+    kept[page.url] = (page.html, text, tuple((t, where.get(t)) for t in used))
+    return text
 
 
 class _Elsewhere:
-    """The pages printed in other volumes than `here`: URL without its slashes -> `<volume>/#<anchor>`."""
+    """The pages printed in other volumes than `here`: URL without its slashes -> `<volume>/#<anchor>`.
+    `where`: every printed page's URL without its slashes -> the URL of its volume."""
 
-    def __init__(self, volume_of: dict[str, Volume], here: Volume):
-        self.volume_of, self.here = volume_of, here
-        self._made: dict[str, str] = {}
+    def __init__(self, volume_of: dict[str, Volume], here: Volume, where: dict[str, str]):
+        self.volume_of, self.here, self.where = volume_of, here, where
 
     def __contains__(self, target: str) -> bool:
         return self.volume_of.get(target, self.here) is not self.here
 
     def __getitem__(self, target: str) -> str:
-        if target not in self._made:
-            self._made[target] = f"{posixpath.relpath(self.volume_of[target].url, self.here.url)}/#{anchor(target)}"
-        return self._made[target]
+        return f"{_between(self.volume_of[target].url, self.here.url)}/#{anchor(target)}"
+
+
+@functools.lru_cache(maxsize=None)  # pairs of volumes: their number squared at most
+def _between(there: str, here: str) -> str:
+    return posixpath.relpath(there, here)
 
 
 def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict | None = None) -> dict[str, str]:
     """Volume URL -> the HTML that replaces its placeholder; `content`: page path -> its rendered content.
     `kept`: the live preview's pages as rewritten last time (a dict this fills), reused where a page's
-    content and every page's volume are as they were."""
+    content, its volume and the volumes of the pages it links to are as they were."""
     volume_of = {content[p].url.strip("/"): v for v in printed for _, paths in v.sections for p in paths if p in content}
-    if kept is not None:
-        where = {url: volume.url for url, volume in volume_of.items()}
-        if kept.get("where") != where:  # links between volumes changed: nothing kept applies
-            kept.clear()
-            kept["where"] = where
+    where = {url: volume.url for url, volume in volume_of.items()}
     out = {}
     for volume in printed:
         sections = [(title, [content[p] for p in paths if p in content]) for title, paths in volume.sections]
-        out[volume.url] = body(sections, site_url, _Elsewhere(volume_of, volume), "../" * volume.url.count("/"), kept)
+        out[volume.url] = body(sections, site_url, _Elsewhere(volume_of, volume, where), "../" * volume.url.count("/"), kept)
+    if kept is not None:  # pages no longer printed
+        for url in [u for u in kept if u.strip("/") not in where]:
+            del kept[url]
     return out
 
 
