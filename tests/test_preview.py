@@ -196,3 +196,28 @@ def test_status_is_not_settled_while_a_round_runs(tmp_path):
     assert not preview.update()
     assert seen == [False]
     assert json.loads(preview.status())["settled"]
+
+
+def test_a_result_made_of_parts_keeps_its_parts_while_deferred():
+    """tree.Memo: parts asked for inside a result's function (the open data's page by page) survive
+    rounds that defer the result, so that the next round makes again only the changed parts."""
+    from archive.pages.tree import Memo
+
+    memo, made = Memo(), []
+
+    def part(name):
+        made.append(name)
+        return name.upper()
+
+    def whole(names):
+        return [memo(("part", n), [n], part, n) for n in names]
+
+    assert memo("tree-files", ["a", "b"], whole, ["a", "b"]) == ["A", "B"]
+    memo.prune()
+    memo.deferring = True  # a round that shows the edited pages first: the whole is kept as it was
+    assert memo("tree-files", ["a", "c"], whole, ["a", "c"]) == ["A", "B"] and memo.pending
+    memo.prune()
+    memo.deferring = False
+    made.clear()
+    assert memo("tree-files", ["a", "c"], whole, ["a", "c"]) == ["A", "C"]
+    assert made == ["c"]  # "a" was kept through the deferred round

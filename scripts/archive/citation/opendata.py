@@ -24,17 +24,17 @@ def _dump(data) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
-def _dump_records(data: dict) -> bytes:
-    """A dict whose lists hold many records: one key per line and one record per line, so the file
-    reads and diffs by record. json indents only with its pure-Python encoder, much slower on a large
-    archive; one compact line per record keeps its C encoder."""
-    def value(v) -> str:
-        if isinstance(v, list) and v:
-            return "[\n  " + ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in v) + "\n ]"
-        return json.dumps(v, ensure_ascii=False)
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
-    lines = ",\n".join(f" {json.dumps(k, ensure_ascii=False)}: {value(v)}" for k, v in data.items())
-    return ("{\n" + lines + "\n}\n").encode("utf-8")
+
+def _records_file(head: dict, lists: dict[str, list[str]]) -> bytes:
+    """A dict whose lists hold many records (each given as its JSON): one key per line and one record
+    per line, so the file reads and diffs by record. json indents only with its pure-Python encoder,
+    much slower on a large archive; one compact line per record keeps its C encoder."""
+    lines = [f" {_json(k)}: {_json(v)}" for k, v in head.items()]
+    lines += [f" {_json(k)}: " + ("[\n  " + ",\n  ".join(v) + "\n ]" if v else "[]") for k, v in lists.items()]
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
 
 
 def relations(entity: Entity) -> list[dict]:
@@ -52,21 +52,23 @@ def citations(entity: Entity) -> list[dict]:
     return out
 
 
-def archive(corpus: Corpus, release: Release, revised: dict[str, str]) -> dict:
+def _rows(entity: Entity, url: str, revised: str) -> tuple[str, list[str], list[str]]:
+    """One page's lines of archive.json: its entity record, its relations, its citations."""
+    record = {"id": entity.id, "type": entity.type, "url": url, "revised": revised, "record": entity.data,
+              "body": entity.body.strip("\n")}
+    return _json(record), [_json(r) for r in relations(entity)], [_json(c) for c in citations(entity)]
+
+
+def archive(corpus: Corpus, release: Release, revised: dict[str, str], memo=None) -> bytes:
+    """archive.json: every page, relation and citation. `memo` (tree.Memo, the live preview's): each
+    page's lines kept while the page, its revision date and the release are unchanged."""
     entities = sorted(corpus.entities, key=lambda e: (TYPES.index(e.type), e.id))
-    return {
-        "$schema": "schemas/archive.schema.json",
-        "name": release.site_name,
-        "version": release.version,
-        "url": release.canonical(""),
-        "license": LICENSE["name"],
-        "entities": [
-            {"id": e.id, "type": e.type, "url": release.canonical(e.url_path), "revised": revised[e.id], "record": e.data, "body": e.body.strip("\n")}
-            for e in entities
-        ],
-        "relations": [r for e in entities for r in relations(e)],
-        "citations": [c for e in entities for c in citations(e)],
-    }
+    rows = [memo(("open-data", e.id), [e, revised[e.id], release], _rows, e, release.canonical(e.url_path), revised[e.id])
+            if memo is not None else _rows(e, release.canonical(e.url_path), revised[e.id]) for e in entities]
+    head = {"$schema": "schemas/archive.schema.json", "name": release.site_name, "version": release.version,
+            "url": release.canonical(""), "license": LICENSE["name"]}
+    return _records_file(head, {"entities": [row[0] for row in rows], "relations": [r for row in rows for r in row[1]],
+                                "citations": [c for row in rows for c in row[2]]})
 
 
 def archive_schema() -> dict:
@@ -220,9 +222,9 @@ def data_page(release: Release) -> str:
     return "".join(out)
 
 
-def files(corpus: Corpus, release: Release, revised: dict[str, str]) -> dict[str, bytes]:
-    """Generated-tree path -> bytes of every data file."""
-    out = {f"{FOLDER}/archive.json": _dump_records(archive(corpus, release, revised))}
+def files(corpus: Corpus, release: Release, revised: dict[str, str], memo=None) -> dict[str, bytes]:
+    """Generated-tree path -> bytes of every data file (`memo`: see archive())."""
+    out = {f"{FOLDER}/archive.json": archive(corpus, release, revised, memo)}
     out[f"{FOLDER}/schemas/archive.schema.json"] = _dump(archive_schema())
     for t in TYPES:
         out[f"{FOLDER}/schemas/{t}.schema.json"] = _dump(json_schema(t))

@@ -78,12 +78,13 @@ def page_records(corpus: Corpus, release: Release, revised: dict[str, str], only
     return out
 
 
-def tree_files(corpus: Corpus, release: Release, revised: dict[str, str]) -> tuple[dict[str, str], dict[str, bytes]]:
-    """(generated Markdown pages, other generated files): the changelog and data pages, open data, redirects."""
+def tree_files(corpus: Corpus, release: Release, revised: dict[str, str], memo=None) -> tuple[dict[str, str], dict[str, bytes]]:
+    """(generated Markdown pages, other generated files): the changelog and data pages, open data, redirects.
+    `memo`: the live preview's (opendata.archive)."""
     index = corpus.by_id()
     log = corpus.changelog
     pages = {changelog.PAGE: changelog.page(log, index), f"{opendata.FOLDER}/index.md": opendata.data_page(release)}
-    files = opendata.files(corpus, release, revised)
+    files = opendata.files(corpus, release, revised, memo)
     for old, new in urls.redirects(corpus).items():
         target = index[new.strip("/").split("/")[-1]]
         page = urls.redirect_page(old, new, target.title, release.canonical(target.url_path))

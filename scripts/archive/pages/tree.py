@@ -69,15 +69,19 @@ class Memo:
     """Results kept from one generation to the next, each with the inputs it was computed from.
 
     `deferring`: results computed from the whole corpus that no page shows (the open data, the
-    changelog and data pages, redirects, the feed) are kept as they were even if their inputs
     changed, and `pending` says so; the live preview shows the edited pages first, then generates
-    again without deferring."""
+    again without deferring.
+
+    A result's function may ask the memo for parts of its own (the open data, page by page): those
+    stay kept as long as the result is, reused or deferred, so that the next time it is made only
+    its changed parts are made again."""
 
     DEFERRABLE = ("tree-files", "feed")
 
     def __init__(self):
         self._kept: dict = {}  # key -> (inputs, result)
         self._used: set = set()
+        self._inner: dict = {}  # key -> the keys its function asked for (kept as long as it is)
         self._entities: dict[str, Entity] | None = None  # the last round's pages and graph (settled())
         self._links: graph.Graph | None = None
         self._round = None  # this round's pages, which of them changed, the last round's graph
@@ -94,13 +98,25 @@ class Memo:
     def __call__(self, key, inputs, fn, *args):
         """fn(*args), or the result kept for `key` if `inputs` are the same objects (or equal) as then."""
         self._used.add(key)
-        if not self._fresh(key, inputs):
-            if self.deferring and key in self.DEFERRABLE and key in self._kept:
-                self.pending = True
-                return self._kept[key][1]
-            self._kept[key] = (tuple(inputs), fn(*args))
-            self.computed += 1
-        return self._kept[key][1]
+        fresh = self._fresh(key, inputs)
+        if not fresh and self.deferring and key in self.DEFERRABLE and key in self._kept:
+            self.pending, fresh = True, True  # deferred: kept as it was
+        if fresh:
+            self._used.update(self._inner.get(key, ()))  # what it was made from stays kept with it
+            return self._kept[key][1]
+        outer, self._used = self._used, set()
+        try:
+            result = fn(*args)
+        finally:
+            inner, self._used = self._used, outer
+            outer.update(inner)
+        if inner:
+            self._inner[key] = inner
+        else:
+            self._inner.pop(key, None)
+        self._kept[key] = (tuple(inputs), result)
+        self.computed += 1
+        return result
 
     def settled(self, corpus: Corpus, links: graph.Graph, reach=graph.Graph.neighbours) -> set[str]:
         """The ids of the pages whose inputs are the same objects as last time, found without comparing
@@ -152,6 +168,7 @@ class Memo:
     def prune(self) -> None:
         """Forget results not asked for since the last prune (deleted pages), releasing their inputs."""
         self._kept = {key: kept for key, kept in self._kept.items() if key in self._used}
+        self._inner = {key: inner for key, inner in self._inner.items() if key in self._kept}
         self._used, self.computed, self._round = set(), 0, None
 
 
@@ -327,7 +344,8 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     every = [*corpus.entities, corpus.changelog, revised, release]
     # Beside the pages: the open data; and, yielding to everything else, the cite boxes and head
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
-    tree_job = runner.beside(memo, "tree-files", every, records.tree_files, corpus, release, revised)
+    tree_job = runner.beside(memo, "tree-files", every, records.tree_files, corpus, release, revised,
+                             None if memo is compute else memo)
     # the plain path needs it in render_pages only
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
     records_job = runner.beside(_records, corpus, release, revised, memo, links, citeproc, later=True)
