@@ -120,7 +120,7 @@ def content_files(docs: Path) -> list[Path]:
     files: list[Path] = []
     for folder in CONTENT_FOLDERS:
         if (docs / folder).is_dir():
-            files.extend(sorted((docs / folder).rglob("*.md")))
+            files.extend(sorted((docs / folder).rglob("*.md"), key=lambda path: path.parts))  # as paths order
     return files
 
 
@@ -131,7 +131,8 @@ def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Cor
     and modification time are unchanged give the same Entity object again instead of being parsed."""
     base = base or docs.parent
     corpus = Corpus(docs)
-    for path in content_files(docs):
+    paths = content_files(docs)
+    for path in paths:
         entity, errors = _load_cached(path, base, cache) if cache is not None else load_file(path, base)
         corpus.errors.extend(errors)
         if entity is None:
@@ -139,7 +140,7 @@ def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Cor
         else:
             corpus.entities.append(entity)
     if cache is not None:  # forget deleted files
-        for gone in set(cache) - set(map(str, content_files(docs))):
+        for gone in set(cache) - set(map(str, paths)):
             del cache[gone]
     return corpus
 

@@ -57,10 +57,11 @@ def _mark(item) -> str:
 class PageWriter:
     """Renders pages against one corpus index and graph; numbering of notes is per page."""
 
-    def __init__(self, index: dict[str, Entity], graph: Graph, limits: Limits = Limits()):
+    def __init__(self, index: dict[str, Entity], graph: Graph, limits: Limits = Limits(), memo=None):
         self.index = index
         self.graph = graph
         self.limits = limits
+        self.memo = memo  # tree.Memo in the live preview: the later pages of a long list made again only when changed
         self.continued: dict[str, str] = {}  # path -> Markdown of the later pages of long lists
         self._details: dict[str, str] = {}  # source id -> its note detail, the same in every note
         self._sort_keys: dict[str, tuple] = {}
@@ -188,19 +189,29 @@ class PageWriter:
         lines = [f"- **{esc(label)}:** {', '.join(entries)}" for label, entries in groups.items()]
         return "## Related\n\n" + "\n".join(lines) + "\n\n"
 
-    def _listing(self, page: Entity, heading: str, items: list, render) -> str:
+    def _listing(self, page: Entity, heading: str, items: list, render, shown=lambda item: item) -> str:
         """The section `heading` listing `items` (entities, or pairs ending with one): its first run here,
-        the others on pages of their own. `render(path, run)` is the Markdown of a run on page `path`."""
+        the others on pages of their own. `render(path, run)` is the Markdown of a run on page `path`;
+        `shown(item)`: what of an item its line shows besides the entity (for the memo)."""
         runs = paging.chunks(items, self.limits.listing)
         pages = paging.pages_of(page.md_path, slugify(heading, "-"), f"{heading}: {page.title}", runs,
                                 lambda run: paging.span(_mark(run[0]), _mark(run[-1])))
         for n in range(1, len(runs)):
-            path, title = pages.paths[n], f"{page.title}: {heading}, page {n + 1}"
-            self.continued[path] = front_matter({"title": title, "generated": True}) + mark_languages(
-                f"# {esc(title)}\n\n{esc(heading)}: {link(path, page)}, {len(items)} in all.\n\n"
-                + pages.pager(n) + render(path, runs[n]) + "\n\n" + pages.pager(n)
-            ).rstrip("\n") + "\n"
+            if self.memo is None:
+                self.continued[pages.paths[n]] = self._continued(page, heading, len(items), pages, n, runs[n], render)
+            else:  # a page of a hub's list is the same while its run, the hub's title and the pager are
+                inputs = [page.title, len(items), tuple(pages.labels), *map(shown, runs[n])]
+                self.continued[pages.paths[n]] = self.memo(("listing", pages.paths[n]), inputs, self._continued,
+                                                           page, heading, len(items), pages, n, runs[n], render)
         return f"## {esc(heading)}\n\n" + pages.pager(0) + render(page.md_path, runs[0]) + "\n\n" + pages.pager(0)
+
+    @staticmethod
+    def _continued(page: Entity, heading: str, total: int, pages: paging.Pages, n: int, run: list, render) -> str:
+        path, title = pages.paths[n], f"{page.title}: {heading}, page {n + 1}"
+        return front_matter({"title": title, "generated": True}) + mark_languages(
+            f"# {esc(title)}\n\n{esc(heading)}: {link(path, page)}, {total} in all.\n\n"
+            + pages.pager(n) + render(path, run) + "\n\n" + pages.pager(n)
+        ).rstrip("\n") + "\n"
 
     def inverse(self, page: Entity) -> str:
         """One list per field that points here and names its inverse in fields.csv (a file's documents)."""
@@ -236,7 +247,8 @@ class PageWriter:
             return "\n".join(f"- {link(path, e)} ({SINGULAR_LABELS[e.type].lower()}, {citing[e.id]} "
                              f"citation{'s' * (citing[e.id] != 1)})" for e in run)
 
-        return self._listing(page, "Cited by", sorted((self.index[i] for i in citing), key=self._sort_key), render)
+        return self._listing(page, "Cited by", sorted((self.index[i] for i in citing), key=self._sort_key), render,
+                             lambda e: (e, citing[e.id]))
 
     def page(self, page: Entity, extra_meta: dict | None = None, after_header: str = "") -> str:
         notes: list[str] = []

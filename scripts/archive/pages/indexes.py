@@ -75,22 +75,25 @@ def run_label(sort: str, run: list[Entity]) -> str:
     return ""
 
 
-def type_index(type_name: str, entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
-    """Path -> Markdown of the index of one type, in pages: the columns and order its row in types.csv names."""
+def type_index(type_name: str, entities: list[Entity], limits: Limits = Limits(), memo=None) -> dict[str, str]:
+    """Path -> Markdown of the index of one type, in pages: the columns and order its row in types.csv names.
+    `memo`: paging.each's."""
     kind = ENTITY_TYPES[type_name]
     runs = paging.chunks(ordered(type_name, entities), limits.listing)
     pages = paging.pages_of(f"{kind.folder}/index.md", "page", f"the {kind.plural.lower()} index", runs,
                             lambda run: run_label(kind.index_sort, run))
     intro = f"{len(entities)} {kind.plural.lower()} in the archive." + (f" {esc(kind.index_note)}" if kind.index_note else "")
-    out = {}
-    for n, (path, run) in enumerate(zip(pages.paths, runs)):
+
+    def make(n: int, run: list[Entity]) -> str:
+        path = pages.paths[n]
         rows = ["| " + " | ".join(h for h, _ in kind.index_columns) + " |", "|" + "---|" * len(kind.index_columns)]
         rows += [mark_languages("| " + " | ".join(_index_cell(path, e, c) for _, c in kind.index_columns) + " |", e.get(LANGUAGE))
                  for e in run]
         title = kind.plural if not n else f"{kind.plural}, page {n + 1}"
-        out[path] = (front_matter({"title": title, "generated": True}) + f"# {title}\n\n{intro}\n\n" + pages.pager(n)
-                     + "\n".join(rows) + "\n\n" + pages.pager(n))
-    return out
+        return (front_matter({"title": title, "generated": True}) + f"# {title}\n\n{intro}\n\n" + pages.pager(n)
+                + "\n".join(rows) + "\n\n" + pages.pager(n))
+
+    return paging.each(pages, runs, make, lambda n, run: [intro, tuple(pages.labels), *run], memo)
 
 
 BIBLIOGRAPHY = f"{FOLDERS['source']}/index.md"
@@ -130,14 +133,15 @@ def bibliography(sources: list[Entity], revised: dict[str, str], citeproc: csl.C
     return BIBLIOGRAPHY, body, [by_id[i] for i, _ in entries]
 
 
-def timeline(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
+def timeline(entities: list[Entity], limits: Limits = Limits(), memo=None) -> dict[str, str]:
     """Path -> Markdown of the timeline's pages: every dated document and event in date order, grouped
-    by year, one neoteroi timeline per year."""
+    by year, one neoteroi timeline per year. `memo`: paging.each's."""
     items = dated([e for e in entities if e.type in TIMELINE_TYPES])
     runs = paging.chunks(items, limits.listing)
     pages = paging.pages_of("timeline.md", "page", "the timeline", runs, paging.run_span)
-    out = {}
-    for n, (path, run) in enumerate(zip(pages.paths, runs)):
+
+    def make(n: int, run: list[Entity]) -> str:
+        path = pages.paths[n]
         title = "Timeline" if not n else f"Timeline, page {n + 1}"
         text = [
             front_matter({"title": title, "generated": True}),
@@ -161,8 +165,9 @@ def timeline(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str
             # `json`: neoteroi reads the block with json, not with pure-Python YAML (seconds on a long timeline)
             text.append(f"## {year}\n\n::timeline:: json\n{json.dumps(entries, ensure_ascii=False, indent=1)}\n::/timeline::\n\n")
         text.append(pages.pager(n))
-        out[path] = "".join(text).rstrip("\n") + "\n"
-    return out
+        return "".join(text).rstrip("\n") + "\n"
+
+    return paging.each(pages, runs, make, lambda n, run: [len(items), tuple(pages.labels), *run], memo)
 
 
 def _timeline_legend() -> str:

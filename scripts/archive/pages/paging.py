@@ -66,6 +66,14 @@ def pages_of(md_path: str, listing: str, name: str, runs: list[list], label=None
     return Pages(paths, [label(run) if label and run else "" for run in runs], name)
 
 
+def each(pages: Pages, runs: list[list], make, inputs, memo=None) -> dict[str, str]:
+    """Path -> `make(n, run)` for every page of a listing. `memo` (tree.Memo, the live preview's): a
+    page is made again only when `inputs(n, run)` (what it shows: its run, the pager) changed."""
+    if memo is None:
+        return {path: make(n, run) for n, (path, run) in enumerate(zip(pages.paths, runs))}
+    return {path: memo(("listing", path), inputs(n, run), make, n, run) for n, (path, run) in enumerate(zip(pages.paths, runs))}
+
+
 def span(first: str, last: str) -> str:
     return first if first == last else f"{first} – {last}"
 

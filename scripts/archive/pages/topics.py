@@ -49,8 +49,8 @@ def _pages(entities: list[Entity], limits: Limits) -> tuple[list[list[tuple[str,
     return runs, pages
 
 
-def topics_page(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
-    """Path -> Markdown of the Topics pages."""
+def topics_page(entities: list[Entity], limits: Limits = Limits(), memo=None) -> dict[str, str]:
+    """Path -> Markdown of the Topics pages. `memo`: paging.each's."""
     tagged = [e for e in entities if e.get(TAGS)]
     count = len({t for e in tagged for t in e.get(TAGS)})
     intro = (
@@ -60,18 +60,25 @@ def topics_page(entities: list[Entity], limits: Limits = Limits()) -> dict[str, 
         else "No page has topics yet."
     )
     runs, pages = _pages(tagged, limits)
-    out, started = {}, set()
-    for n, (path, run) in enumerate(zip(pages.paths, runs)):
+
+    def before(n: int) -> str | None:
+        """The topic the page before ends with: if this page starts with it, it continues it."""
+        return runs[n - 1][-1][0] if n and runs[n - 1] else None
+
+    def make(n: int, run: list[tuple[str, Entity]]) -> str:
+        path = pages.paths[n]
         title = "Topics" if not n else f"Topics, page {n + 1}"
         text = [front_matter({"title": title, "generated": True}), f"# {title}\n\n{intro}\n\n", pages.pager(n)]
         for tag, group in groupby(run, key=lambda pair: pair[0]):
-            heading = esc(tag) if tag not in started else f"{esc(tag)} (continued)"
-            text.append(f"## {heading} {{ #{anchor(tag)} }}\n\n" if tag not in started else f"## {heading}\n\n")
-            started.add(tag)
+            if tag == before(n):
+                text.append(f"## {esc(tag)} (continued)\n\n")
+            else:
+                text.append(f"## {esc(tag)} {{ #{anchor(tag)} }}\n\n")
             text.append("\n".join(f"- {link(path, e)}" for _, e in group) + "\n\n")
         text.append(pages.pager(n))
-        out[path] = text[0] + mark_languages("".join(text[1:])).rstrip("\n") + "\n"
-    return out
+        return text[0] + mark_languages("".join(text[1:])).rstrip("\n") + "\n"
+
+    return paging.each(pages, runs, make, lambda n, run: [intro, tuple(pages.labels), before(n), *run], memo)
 
 
 def links(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:

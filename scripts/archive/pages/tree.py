@@ -143,6 +143,7 @@ class Memo:
         if key not in self._kept:
             return self(key, inputs(), fn, *args)
         self._used.add(key)
+        self._used.update(self._inner.get(key, ()))
         return self._kept[key][1]
 
     def batch(self, inputs: dict, fn, settled=()) -> dict:
@@ -197,7 +198,8 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
     bibliography = runner.beside(memo, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
                                  indexes.bibliography, sources, revised, citeproc)  # citeproc-js, on another CPU
     index, links = corpus.by_id(), links or graph.build(corpus)
-    writer = PageWriter(index, links, limits)
+    parts = None if memo is compute else memo  # the pages of long listings, each kept while unchanged
+    writer = PageWriter(index, links, limits, parts)
     settled = memo.settled(corpus, links)
     made = {e.md_path: memo.kept(e.md_path, lambda e=e: _near(index, links, e), _page, writer, e) if e.id in settled
             else memo(e.md_path, _near(index, links, e), _page, writer, e) for e in corpus.entities}
@@ -209,7 +211,7 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
     for type_name in TYPES:
         if type_name != "source":
             listed = by_type[type_name]
-            pages.update(memo(("index", type_name), listed, indexes.type_index, type_name, listed, limits))
+            pages.update(memo(("index", type_name), listed, indexes.type_index, type_name, listed, limits, parts))
             ordered[type_name] = indexes.ordered(type_name, listed)
     path, pages[path], ordered["source"] = bibliography.result()
     if formats.HOW_TO_CITE in index and by_type["document"]:
@@ -219,8 +221,8 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
             "worked-example", [example, date, release],
             lambda: formats.worked_example(example, formats.page_item(example, release, date), citeproc))
     everything = corpus.entities
-    pages.update(memo("timeline", everything, indexes.timeline, everything, limits))
-    pages.update(memo("topics", everything, topics.topics_page, everything, limits))
+    pages.update(memo("timeline", everything, indexes.timeline, everything, limits, parts))
+    pages.update(memo("topics", everything, topics.topics_page, everything, limits, parts))
     path, pages[path] = memo("home", everything, indexes.home, by_type, release.site_name, release.description)
     reading = sorted(TYPES, key=lambda t: ENTITY_TYPES[t].print_order)
     order = [(PLURAL_LABELS[t], [e.md_path for e in ordered[t]]) for t in reading if ordered[t]]
