@@ -171,3 +171,25 @@ def test_site_refuses_to_publish_on_content_error(corpus_copy, tmp_path):
     )
     assert proc.returncode == 1
     assert not out.exists() and not (tmp_path / "site").exists()
+
+
+def test_a_check_kept_between_calls_finds_what_a_fresh_check_finds(corpus_copy):
+    """The live preview checks again only pages whose file or looked-up ids changed (validate's `kept`):
+    deleting a page others link to, changing a page's type, and bringing the page back must each
+    give the errors a check from scratch gives."""
+    from archive.content.validate import check as check_corpus
+
+    cache: dict = {}
+    assert check_corpus(corpus_copy, cache)[1] == []
+    person = sorted((corpus_copy / "people").glob("*.md"))[0]
+    text = person.read_text(encoding="utf-8")
+    for step in ("deleted", "retyped", "back"):
+        if step == "deleted":
+            person.unlink()
+        elif step == "retyped":
+            person.write_text(text.replace("type: person", "type: organization", 1), encoding="utf-8")
+        else:
+            person.write_text(text, encoding="utf-8")
+        kept, fresh = check_corpus(corpus_copy, cache)[1], check_corpus(corpus_copy)[1]
+        assert kept == fresh, step
+        assert bool(fresh) == (step != "back"), step

@@ -33,26 +33,37 @@ def check(docs: Path, cache: dict | None = None) -> tuple[Corpus, list[ContentEr
 
 
 def validate(corpus: Corpus, kept: dict | None = None) -> list[ContentError]:
-    """Every error. `kept` (path -> the entity, the ids its check looked up and how they were then,
-    its errors), kept by the caller between calls: an entity checked before is not checked again
-    while it and every id it looked up are as they were."""
+    """Every error. `kept` (path -> the entity, the ids its check looked up, its errors; and what a
+    check could learn of every id), kept by the caller between calls: an entity checked before is not
+    checked again while it and every id it looked up are as they were."""
     errors = list(corpus.errors)
     known = _identity(corpus, errors)
     # A page that could not be read is already reported; links to it would only repeat that.
     known.update({ident: None for ident in corpus.unreadable if ident not in known})
+    changed = None  # the ids a check would learn something else of than at the last call
+    if kept is not None:
+        states, before = {ident: _state(known, ident) for ident in known}, kept.get(_STATES)
+        if before is not None:
+            changed = {ident for ident in states.keys() | before.keys() if states.get(ident) != before.get(ident)}
+        kept[_STATES] = states
     for entity in corpus.entities:
         if entity.type not in TYPES or not isinstance(entity.id, str):
             continue
-        before = kept.get(entity.path) if kept is not None else None
-        if before is not None and before[0] is entity and all(_state(known, k) == v for k, v in before[1].items()):
-            errors.extend(before[2])
+        last = kept.get(entity.path) if kept is not None else None
+        # Checked before, and no id it looked up has changed since: each call rechecks the pages that
+        # looked up an id that changed in it, so comparing with the last call is enough.
+        if last is not None and last[0] is entity and changed is not None and last[1].isdisjoint(changed):
+            errors.extend(last[2])
             continue
         looked_up = _Lookups(known)
         found = _schema_errors(entity) + _date_errors(entity) + _relation_errors(entity, looked_up) + _body_errors(entity, looked_up)
         errors.extend(found)
         if kept is not None:
-            kept[entity.path] = (entity, {k: _state(known, k) for k in looked_up.asked}, found)
+            kept[entity.path] = (entity, frozenset(looked_up.asked), found)
     return sorted(set(errors))
+
+
+_STATES = ("id states",)  # validate()'s key in `kept` for the last call's _state of every id (no path is a tuple)
 
 
 def _state(known: dict, ident: str):
