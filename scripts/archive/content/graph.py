@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from archive.content import markup
@@ -88,14 +88,15 @@ def build(corpus: Corpus, kept: dict | None = None) -> Graph:
     for entity in corpus.entities:
         before = kept.get(entity.path) if kept is not None else None
         if before is not None and before[0] is entity:
-            pointed, links, cites, related, referenced, points = before[1]
+            pointed, cited, related, referenced, points = before[1]
         else:
             pointed, links, cites = _points(entity)
+            cited = Counter(cites)  # source -> how many times the page cites it
             related = [(spec.label, target) for spec, target in pointed]
             referenced = ({t for _, t in related} | set(links)) - {entity.id}
             points = {t for _, t in related} | set(links) | set(cites)
             if kept is not None:
-                kept[entity.path] = (entity, (pointed, links, cites, related, referenced, points))
+                kept[entity.path] = (entity, (pointed, cited, related, referenced, points))
         graph.related[entity.id] = related
         for spec, target in pointed:
             if spec.inverse:
@@ -103,6 +104,6 @@ def build(corpus: Corpus, kept: dict | None = None) -> Graph:
         for target in referenced:
             graph.referenced_by[target].add(entity.id)
         graph.points_to[entity.id] = points
-        for source in cites:
-            graph.cited_by[source][entity.id] = graph.cited_by[source].get(entity.id, 0) + 1
+        for source, times in cited.items():
+            graph.cited_by[source][entity.id] = times
     return graph

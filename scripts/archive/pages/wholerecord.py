@@ -23,6 +23,7 @@ expressions over every page).
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import posixpath
 import re
@@ -203,26 +204,60 @@ def _between(there: str, here: str) -> str:
     return posixpath.relpath(there, here)
 
 
-def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict | None = None) -> dict[str, str]:
+def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict | None = None,
+           only: set[str] | None = None) -> dict[str, str]:
     """Volume URL -> the HTML that replaces its placeholder; `content`: page path -> its rendered content.
     `kept`: the live preview's pages as rewritten last time (a dict this fills), reused where a page's
-    content, its volume and the volumes of the pages it links to are as they were."""
+    content, its volume and the volumes of the pages it links to are as they were; `only`: the URLs of
+    the volumes to make (default: all)."""
+    out = {}
+    for volume, sections, elsewhere in _volumes(printed, content, kept):
+        if only is None or volume.url in only:
+            out[volume.url] = body(sections, site_url, elsewhere, "../" * volume.url.count("/"), kept)
+    return out
+
+
+def marks(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict) -> dict[str, tuple]:
+    """Volume URL -> what its body is made of (each page's address, title and a digest of its rewritten
+    content), for the live preview to tell which volumes changed without making them (`kept`: bodies())."""
+    out = {}
+    for volume, sections, elsewhere in _volumes(printed, content, kept):
+        anchors = _anchors(sections)
+        up = "../" * volume.url.count("/")
+        out[volume.url] = (site_url, tuple((title, tuple((page.url, page.title, _digest(page, anchors, elsewhere, up, kept))
+                                                          for page in pages)) for title, pages in sections))
+    return out
+
+
+def _volumes(printed: list[Volume], content: dict[str, Printed], kept: dict | None):
+    """(volume, its sections with their pages' content, the pages printed elsewhere) for every volume;
+    forgets what `kept` holds of pages no longer printed."""
     volume_of = {content[p].url.strip("/"): v for v in printed for _, paths in v.sections for p in paths if p in content}
     where = {url: volume.url for url, volume in volume_of.items()}
-    out = {}
-    for volume in printed:
-        sections = [(title, [content[p] for p in paths if p in content]) for title, paths in volume.sections]
-        out[volume.url] = body(sections, site_url, _Elsewhere(volume_of, volume, where), "../" * volume.url.count("/"), kept)
-    if kept is not None:  # pages no longer printed
+    if kept is not None:
         for url in [u for u in kept if u.strip("/") not in where]:
             del kept[url]
-    return out
+    for volume in printed:
+        yield volume, [(title, [content[p] for p in paths if p in content]) for title, paths in volume.sections], \
+            _Elsewhere(volume_of, volume, where)
+
+
+def _anchors(sections: list[tuple[str, list[Printed]]]) -> dict[str, str]:
+    return {page.url.strip("/"): anchor(page.url) for _, pages in sections for page in pages}
+
+
+def _digest(page: Printed, anchors: dict[str, str], elsewhere: _Elsewhere, up: str, kept: dict) -> bytes:
+    _rewritten(page, anchors, elsewhere, up, kept)
+    entry = kept[page.url]
+    if len(entry) == 3:  # digested once, when first asked
+        entry = kept[page.url] = (*entry, hashlib.blake2b(entry[1].encode("utf-8"), digest_size=16).digest())
+    return entry[3]
 
 
 def body(sections: list[tuple[str, list[Printed]]], site_url: str, elsewhere=None,
          up: str = "../", kept: dict | None = None) -> str:
     """The HTML that replaces the placeholder: a table of contents, then every section and page."""
-    anchors = {page.url.strip("/"): anchor(page.url) for _, pages in sections for page in pages}
+    anchors = _anchors(sections)
     toc, parts = [], []
     for number, (title, pages) in enumerate(sections, 1):
         section_id = f"whole-record-{number}"

@@ -10,7 +10,6 @@ extra.archive_versioned) and from CITATION.cff beside it (the site's name, descr
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import threading
@@ -92,7 +91,7 @@ class Build:
     _incremental: bool = False
     _downloads: dict[str, str] = field(default_factory=dict)  # the citation records in the site
     _rewritten: dict = field(default_factory=dict)  # the preview's printed pages, kept (wholerecord.bodies)
-    _filled: dict[str, str] = field(default_factory=dict)  # the preview's volumes: URL -> digest of the body in the site
+    _filled: dict[str, tuple] = field(default_factory=dict)  # the preview's volumes: URL -> what the site's is made of (wholerecord.marks)
     _reindex: threading.Thread | None = None
     _reindex_stop: threading.Event = field(default_factory=threading.Event)  # set: the running reindex gives up
     _reindex_lock: threading.Lock = field(default_factory=threading.Lock)  # between its check of that and Pagefind's start
@@ -240,7 +239,8 @@ class Build:
                 filled = run.whole_record.result()
                 wholerecord.fill(site, filled)
                 if self._regenerator is not None:
-                    self._filled.update((url, _digest(body)) for url, body in filled.items())
+                    made = wholerecord.marks(self.generated.reading_order, run.printed, config["site_url"] or "", self._rewritten)
+                    self._filled.update((url, made[url]) for url in filled)
             run.policy.finish(site, known=self._incremental)  # last: it sees every page's final HTML
             if run.search is not None:
                 run.search.result()
@@ -282,19 +282,15 @@ class Build:
     def pages_to_render(self, files, rendering: set[str], pages_read: bool, site_url: str) -> list:
         """The printed volumes a preview round renders and fills again, beside `rendering` (the pages it
         renders anyway; a volume among them is filled too): once any page changed (after the edited
-        pages, when deferring), those whose content is not what the site holds."""
+        pages, when deferring), those made of other content than the site holds."""
         self._print_stale = self._print_stale or pages_read
         volumes = self.generated.reading_order
-        now = self._print_stale and not self._deferring
         touched = {v.url for v in volumes if v.md_path in rendering}
-        self._run.volumes = None
-        if not now and not touched:
-            return []
-        bodies = wholerecord.bodies(volumes, self._run.printed, site_url, self._rewritten)
-        if now:
+        if self._print_stale and not self._deferring:
             self._print_stale = False
-            touched.update(url for url, body in bodies.items() if self._filled.get(url) != _digest(body))
-        self._run.volumes = {url: bodies[url] for url in touched}
+            made = wholerecord.marks(volumes, self._run.printed, site_url, self._rewritten)
+            touched.update(url for url, mark in made.items() if self._filled.get(url) != mark)
+        self._run.volumes = wholerecord.bodies(volumes, self._run.printed, site_url, self._rewritten, touched) if touched else None
         return [file for file in (files.get_file_from_path(v.md_path) for v in volumes if v.url in touched) if file is not None]
 
     def _search_pages(self) -> list[tuple[wholerecord.Printed, dict]]:
@@ -357,7 +353,3 @@ class Build:
             if self._run.indexer is not None:
                 self._run.indexer.stop()
             settle(self._run.downloads, self._run.whole_record, self._run.search)
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
