@@ -4,6 +4,7 @@ process tree's memory and the largest page. Plain functions, no build."""
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from collections import Counter
@@ -51,6 +52,29 @@ def test_a_process_tree_counts_the_memory_and_cpu_of_its_descendants():
         parent.stdin.close()
         parent.wait()
     assert proctree.pss(parent.pid) == 0 and proctree.tree(parent.pid) == {}
+
+
+def test_a_page_growing_moves_only_the_volumes_near_it():
+    """One page longer or shorter by a little changes at most the volumes around it, never their number:
+    the volume each later page names stays as it was (the live preview then remakes a few pages, not
+    every later one). Cutting at the limit alone fails this: the first moved cut moves every later one."""
+    rng = random.Random(1989)
+    paths = [f"documents/d{i:05d}.md" for i in range(3000)]
+    sizes = {p: rng.randint(4_000, 30_000) for p in paths}
+    order = [("Documents", paths)]
+
+    def runs(sizes):
+        return [tuple(run) for v in wholerecord.volumes(order, sizes, 320_000, str) for _, run in v.sections]
+
+    before = runs(sizes)
+    moved = []
+    for _ in range(300):
+        page = rng.choice(paths)
+        after = runs({**sizes, page: sizes[page] + rng.choice([-400, -40, 40, 400])})
+        assert len(after) == len(before)
+        moved.append(len(set(after) - set(before)))
+    assert max(moved) <= 5
+    assert any(moved)  # some did move: the sizes were near a cut
 
 
 def test_largest_page_is_the_largest_html_file(tmp_path):

@@ -27,6 +27,7 @@ import hashlib
 import html
 import posixpath
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,14 +67,20 @@ class Volume:
 def volumes(order: list[tuple[str, list[str]]], sizes: dict[str, int], limit: int, label) -> list[Volume]:
     """The whole record cut into volumes of at most `limit` characters of Markdown (`sizes`: path ->
     length; a page longer than that is a volume of its own); one volume at print_page/ when it all fits.
-    `label(paths)` names what a run of one section holds (dates, initial letters)."""
+    `label(paths)` names what a run of one section holds (dates, initial letters).
+
+    Where a volume ends depends on the pages near the cut, not on every page before it: a volume
+    ends before a page that is a landmark (_landmark: a property of the page alone), or before a page
+    that would overflow it. Cutting at the limit alone lets one page growing by a few characters move
+    every later cut, and often the number of volumes, and with them the volume named on every later
+    page (the live preview remade hundreds of pages for a retitled document)."""
     if sum(sizes[p] for _, paths in order for p in paths) <= limit:
         return [Volume(SOURCE, TITLE, order)]
     runs: list[tuple[str, list[str]]] = []
     for title, paths in order:
         run, used = [], 0
         for path in paths:
-            if run and used + sizes[path] > limit:
+            if run and (used + sizes[path] > limit or _landmark(path, sizes[path], limit)):
                 runs.append((title, run))
                 run, used = [], 0
             run.append(path)
@@ -81,6 +88,12 @@ def volumes(order: list[tuple[str, list[str]]], sizes: dict[str, int], limit: in
         runs.append((title, run))
     return [Volume(f"{SOURCE[: -len('.md')]}/volume-{n}.md", f"{TITLE}, volume {n}: {title}, {label(run)}", [(title, run)])
             for n, (title, run) in enumerate(runs, 1)]
+
+
+def _landmark(path: str, size: int, limit: int) -> bool:
+    """Whether a volume ends before this page whatever comes before it: a chance in proportion to the
+    page's length (one in every `limit` characters), drawn from a hash of its path."""
+    return zlib.crc32(path.encode("utf-8")) * limit < size * 2**32
 
 
 def markdown(printed: list[Volume]) -> dict[str, str]:
