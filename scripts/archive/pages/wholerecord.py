@@ -230,11 +230,15 @@ def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str, ke
     return out
 
 
-def marks(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict) -> dict[str, tuple]:
+def marks(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict,
+          only: set[str] | None = None) -> dict[str, tuple]:
     """Volume URL -> what its body is made of (each page's address, title and a digest of its rewritten
-    content), for the live preview to tell which volumes changed without making them (`kept`: bodies())."""
+    content), for the live preview to tell which volumes changed without making them (`kept`, `only`:
+    as for bodies())."""
     out = {}
     for volume, sections, elsewhere in _volumes(printed, content, kept):
+        if only is not None and volume.url not in only:
+            continue
         anchors = _anchors(sections)
         up = "../" * volume.url.count("/")
         out[volume.url] = (site_url, tuple((title, tuple((page.url, page.title, _digest(page, anchors, elsewhere, up, kept))

@@ -70,6 +70,7 @@ class _Rendering:
     downloads: Job | None = None
     whole_record: Job | None = None
     volumes: dict[str, str] | None = None  # a preview round's printed volumes to fill: URL -> body (pages_to_render)
+    marks: dict[str, tuple] | None = None  # what those are made of (wholerecord.marks), kept as filled
     search: Job | None = None
 
 
@@ -238,8 +239,9 @@ class Build:
             if run.whole_record is not None:
                 filled = run.whole_record.result()
                 wholerecord.fill(site, filled)
-                if self._regenerator is not None:
-                    made = wholerecord.marks(self.generated.reading_order, run.printed, config["site_url"] or "", self._rewritten)
+                if self._regenerator is not None:  # a preview round's marks come from pages_to_render
+                    made = run.marks or wholerecord.marks(self.generated.reading_order, run.printed,
+                                                          config["site_url"] or "", self._rewritten, set(filled))
                     self._filled.update((url, made[url]) for url in filled)
             run.policy.finish(site, known=self._incremental)  # last: it sees every page's final HTML
             if run.search is not None:
@@ -286,10 +288,15 @@ class Build:
         self._print_stale = self._print_stale or pages_read
         volumes = self.generated.reading_order
         touched = {v.url for v in volumes if v.md_path in rendering}
-        if self._print_stale and not self._deferring:
+        now = self._print_stale and not self._deferring
+        if not now and not touched:
+            self._run.marks = self._run.volumes = None
+            return []
+        made = wholerecord.marks(volumes, self._run.printed, site_url, self._rewritten, None if now else touched)
+        if now:
             self._print_stale = False
-            made = wholerecord.marks(volumes, self._run.printed, site_url, self._rewritten)
             touched.update(url for url, mark in made.items() if self._filled.get(url) != mark)
+        self._run.marks = made
         self._run.volumes = wholerecord.bodies(volumes, self._run.printed, site_url, self._rewritten, touched) if touched else None
         return [file for file in (files.get_file_from_path(v.md_path) for v in volumes if v.url in touched) if file is not None]
 
