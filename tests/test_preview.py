@@ -69,6 +69,14 @@ class Editor:
         page.write_text(re.sub(r'^date: .*$', f'date: "{day}"', text, count=1, flags=re.M), encoding="utf-8")
         return f"dated {page.name} {day}"
 
+    def backdate(self) -> str:
+        """Last saved on another day (as a file checked out, or edited, after its last commit): the page's
+        revision date changes, its text does not."""
+        page = self.rng.choice(self.pages())
+        when = 1608681600 + 86400 * self.rng.randint(0, 2000)  # from 23 December 2020
+        os.utime(page, (when, when))
+        return f"backdated {page.name}"
+
     def link(self) -> str:
         page = self.rng.choice(self.pages("documents", "events", "people"))
         target = self.rng.choice([i for i in self.ids() if i != page.stem])
@@ -104,7 +112,7 @@ class Editor:
         (self.docs / "people" / f"{ident}.md").unlink()
         return f"deleted {ident}"
 
-    EDITS = (retitle, redate, link, unlink, add, delete)
+    EDITS = (retitle, redate, backdate, link, unlink, add, delete)
 
     def edit(self) -> str:
         return self.rng.choice(self.EDITS)(self)
@@ -134,8 +142,8 @@ def _clean(docs: Path, work: Path, limits: Limits | None) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed, limits", [(1, None), (2, None), (3, Limits(listing=3, volume=20_000))],
-                         ids=["seed-1", "seed-2", "seed-3-split"])
+@pytest.mark.parametrize("seed, limits", [(1, None), (2, None), (3, Limits(listing=3, volume=20_000)), (7, None)],
+                         ids=["seed-1", "seed-2", "seed-3-split", "seed-7-backdated"])
 def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, seed, limits):
     """`limits`: small ones split every listing into pages and the whole record into volumes, as in a
     large archive, where a round renders and fills again only the volumes that changed."""
@@ -221,3 +229,15 @@ def test_a_result_made_of_parts_keeps_its_parts_while_deferred():
     made.clear()
     assert memo("tree-files", ["a", "c"], whole, ["a", "c"]) == ["A", "C"]
     assert made == ["c"]  # "a" was kept through the deferred round
+
+
+def test_a_changed_revision_date_marks_only_its_own_page():
+    """tree.Memo.changed_keys: the pages whose revision date changed since the last round (an edit on
+    another day than the last commit, a commit), not every page because one date did."""
+    from archive.pages.tree import Memo
+
+    memo = Memo()
+    assert memo.changed_keys("revised", {"a": "2020-12-23", "b": "2020-12-23"}) is None  # the first round
+    assert memo.changed_keys("revised", {"a": "2020-12-23", "b": "2020-12-23"}) == set()
+    assert memo.changed_keys("revised", {"a": "2026-12-07", "b": "2020-12-23", "c": "2026-12-07"}) == {"a", "c"}
+    assert memo.changed_keys("revised", {"a": "2026-12-07"}) == {"b", "c"}  # gone

@@ -96,3 +96,31 @@ def test_volumes_cut_each_section_into_runs_within_the_limit():
     assert all(len(v.sections) == 1 for v in volumes)  # a volume holds one type's pages
     assert [v.md_path for v in volumes] == [f"print_page/volume-{n}.md" for n in range(1, len(volumes) + 1)]
     assert wholerecord.volumes(order, sizes, 10_000, str)[0].md_path == wholerecord.SOURCE  # all fits: one page
+
+
+def test_phases_times_each_step_of_a_real_build_in_order(tmp_path):
+    """tools/phases.py: the build's own command line, with each step's start and end on stderr in the
+    order the build runs them, and the site built as `build.py site` builds it."""
+    from support.site import FIXTURE_DOCS, ROOT
+
+    site = tmp_path / "site"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "tools" / "phases.py"), "site", "--docs", str(FIXTURE_DOCS),
+                           "--out", str(tmp_path / "generated"), "--site", str(site), "--no-cache"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    steps = [line.split("] ", 1)[1] for line in done.stderr.splitlines() if line.startswith("[")]
+
+    def at(step):
+        found = [n for n, line in enumerate(steps) if line.startswith(step)]
+        assert found, (step, steps)
+        return found[0]
+
+    # The build's own steps in turn; Pagefind runs in a forked step started at on_env, which the build
+    # waits for before it ends.
+    main = ["start generate", "end generate", "start MkDocs: on_pre_build", "start MkDocs: every page's Markdown rendered",
+            "start MkDocs: every page written", "start printed volumes: fill", "start Content-Security-Policy",
+            "end MkDocs: every page written"]
+    assert [at(step) for step in main] == sorted(at(step) for step in main), steps
+    assert at(main[3]) < at("start search: waiting for Pagefind") < at("end search: waiting for Pagefind") < at(main[-1])
+    assert steps[-1] == "end"
+    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()

@@ -118,6 +118,9 @@ def revision_dates(docs: Path, entities: list[Entity], override: str | None = No
         if path in committed and path not in dirty:
             out[entity.id] = committed[path]
         else:
-            mtime = path.stat().st_mtime if path.exists() else 0
+            try:
+                mtime = path.stat().st_mtime
+            except FileNotFoundError:
+                mtime = 0
             out[entity.id] = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).date().isoformat()
     return out

@@ -166,6 +166,17 @@ class Memo:
         self._used.add(name)
         return same
 
+    def changed_keys(self, name: str, mapping: dict) -> set | None:
+        """The keys whose values in `mapping` differ from last time's under `name` (or are new, or gone);
+        None the first time. Kept for next time."""
+        kept = self._kept.get(name)
+        self._kept[name] = ((mapping,), None)
+        self._used.add(name)
+        if kept is None:
+            return None
+        before = kept[0][0]
+        return {key for key in mapping.keys() | before.keys() if before.get(key, self) != mapping.get(key, self)}
+
     def prune(self) -> None:
         """Forget results not asked for since the last prune (deleted pages), releasing their inputs."""
         self._kept = {key: kept for key, kept in self._kept.items() if key in self._used}
@@ -313,9 +324,11 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
     index, corrections = corpus.by_id(), changelog.by_page(corpus.changelog)
     # A page's records name the pages it points at and those they point at (named), so a changed page
     # reaches the records of those pointing at it, and of those pointing at these. A changed changelog
-    # (corrections) or revision date (a commit changes it with no file changed) may reach any page.
-    same = [memo.unchanged("changelog", corpus.changelog), memo.unchanged("revised", revised)]
-    settled = memo.settled(corpus, links, graph.Graph.naming) if all(same) else set()
+    # (corrections) may reach any page; a revision date (an edit, or a commit with no file changed)
+    # only its own page's.
+    redated = memo.changed_keys("revised", revised)
+    same_changelog = memo.unchanged("changelog", corpus.changelog)
+    settled = memo.settled(corpus, links, graph.Graph.naming) - redated if same_changelog and redated is not None else set()
     inputs = {("records", e.id): (lambda e=e: [e, *(index[i] for i in links.named(e.id) if i in index), revised[e.id],
                                               tuple(corrections.get(e.id, ())), release])
               for e in corpus.entities}
