@@ -22,6 +22,7 @@ from conftest import ROOT
 from support.browser import new_context, watch
 from playwright.sync_api import expect
 
+from archive.pages.paging import LISTING
 from archive.site import search
 from support.server import served
 
@@ -98,6 +99,31 @@ def test_index_holds_the_record_not_the_listings(fixture_site):
     assert "Cite this page" not in memo["content"] and "Table of contents" not in memo["content"]
 
 
+def test_the_index_leaves_out_the_listings_on_entity_pages(fixture_site):
+    """A hub's "Cited by" and "Referenced by" and a file's documents repeat other pages' titles, as the
+    listing pages do: the page is indexed, those sections are not, and the sections after them are."""
+    bundle = fixture_site.site / "pagefind"
+    fragments = {f["url"]: f for f in (json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))
+                                       for p in bundle.glob("fragment/*.pf_fragment"))}
+    items = 0
+    for entity in fixture_site.result.corpus.entities:
+        article = fixture_site.html(entity.url_path).select_one("article.md-content__inner")
+        content = " ".join(fragments["/" + entity.url_path]["content"].split())
+        for heading in article.select(f"h2.{LISTING}"):
+            assert heading.get_text(strip=True) not in content, (entity.url_path, heading)
+            for part in heading.find_next_siblings():
+                if part.name == "h2":
+                    break
+                for item in part.select("li"):  # a "Cited by" line: "<title> (document, 2 citations)", nowhere else
+                    text = " ".join(item.get_text(" ").split())
+                    if text.isascii() and "citation" in text:
+                        items += 1
+                        assert text not in content, (entity.url_path, text)
+        if article.select("h2#related"):  # an entity's own relations stay searchable
+            assert "Related" in content, entity.url_path
+    assert items >= 5  # the fixture's sources are cited by enough pages for this to test something
+
+
 # --- How the index is written (no browser) -------------------------------------------------------
 
 
@@ -165,6 +191,11 @@ class Record:
             article = self.built.html(entity.url_path).select_one("article.md-content__inner")
             for part in article.select(f"{TEMPLATE_PARTS}, {search.EXCLUDE}"):
                 part.decompose()
+            for heading in article.select(f"h2.{LISTING}"):  # a listing's section: to the next heading
+                for part in [heading, *heading.find_next_siblings()]:
+                    if part is not heading and part.name == "h2":
+                        break
+                    part.decompose()
             texts[entity.url_path] = article.get_text(" ")
         return texts
 

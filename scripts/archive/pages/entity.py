@@ -23,7 +23,7 @@ from archive.content.model import (
 from archive.content.read import Entity
 from archive.pages import paging
 from archive.pages.markdown import entity_date, esc, front_matter, link, mark_languages, rel, sort_key
-from archive.pages.paging import Limits
+from archive.pages.paging import LISTING, Limits
 
 # "the [[asahi-shimbun]]" where the page's title is "The Asahi Shimbun": the name keeps its own article.
 _THE_BEFORE_LINK_RE = re.compile(r"\b[Tt]he (\[\[([^\[\]|#]*)(?:#[^\[\]|]*)?\]\])")
@@ -203,7 +203,8 @@ class PageWriter:
                 inputs = [page.title, len(items), tuple(pages.labels), *map(shown, runs[n])]
                 self.continued[pages.paths[n]] = self.memo(("listing", pages.paths[n]), inputs, self._continued,
                                                            page, heading, len(items), pages, n, runs[n], render)
-        return f"## {esc(heading)}\n\n" + pages.pager(0) + render(page.md_path, runs[0]) + "\n\n" + pages.pager(0)
+        return (f"## {esc(heading)} {{: .{LISTING} }}\n\n" + pages.pager(0) + render(page.md_path, runs[0]) + "\n\n"
+                + pages.pager(0))
 
     @staticmethod
     def _continued(page: Entity, heading: str, total: int, pages: paging.Pages, n: int, run: list, render) -> str:

@@ -15,6 +15,11 @@ from archive.content import dates
 from archive.pages.markdown import esc, first_date, mark_languages, rel
 
 
+# The class of the heading of a listing on an entity page (a hub's "Cited by", "Referenced by", a file's
+# documents): the section is a list of other pages' titles, which the search index leaves out (site/search.py).
+LISTING = "archive-listing"
+
+
 @dataclass(frozen=True)
 class Limits:
     """How far a generated page may grow before it is split: `listing` items per page of a listing;
