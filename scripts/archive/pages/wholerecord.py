@@ -194,7 +194,7 @@ def _rewritten(page: Printed, anchors: dict[str, str], elsewhere: _Elsewhere, up
         return last[1]
     used = {page.url.strip("/")}
     text = rewrite(page, anchors, elsewhere, up, used)
-    kept[page.url] = (page.html, text, tuple((t, where.get(t)) for t in used))
+    kept[page.url] = (page.html, text, tuple((t, where.get(t)) for t in used), None)  # None: not digested yet
     return text
 
 
@@ -223,11 +223,8 @@ def bodies(printed: list[Volume], content: dict[str, Printed], site_url: str, ke
     `kept`: the live preview's pages as rewritten last time (a dict this fills), reused where a page's
     content, its volume and the volumes of the pages it links to are as they were; `only`: the URLs of
     the volumes to make (default: all)."""
-    out = {}
-    for volume, sections, elsewhere in _volumes(printed, content, kept):
-        if only is None or volume.url in only:
-            out[volume.url] = body(sections, site_url, elsewhere, "../" * volume.url.count("/"), kept)
-    return out
+    return {volume.url: body(sections, site_url, elsewhere, _up(volume), kept)
+            for volume, sections, elsewhere in _volumes(printed, content, kept, only)}
 
 
 def marks(printed: list[Volume], content: dict[str, Printed], site_url: str, kept: dict,
@@ -236,25 +233,27 @@ def marks(printed: list[Volume], content: dict[str, Printed], site_url: str, kep
     content), for the live preview to tell which volumes changed without making them (`kept`, `only`:
     as for bodies())."""
     out = {}
-    for volume, sections, elsewhere in _volumes(printed, content, kept):
-        if only is not None and volume.url not in only:
-            continue
-        anchors = _anchors(sections)
-        up = "../" * volume.url.count("/")
+    for volume, sections, elsewhere in _volumes(printed, content, kept, only):
+        anchors, up = _anchors(sections), _up(volume)
         out[volume.url] = (site_url, tuple((title, tuple((page.url, page.title, _digest(page, anchors, elsewhere, up, kept))
                                                           for page in pages)) for title, pages in sections))
     return out
 
 
-def _volumes(printed: list[Volume], content: dict[str, Printed], kept: dict | None):
-    """(volume, its sections with their pages' content, the pages printed elsewhere) for every volume;
-    forgets what `kept` holds of pages no longer printed."""
+def _up(volume: Volume) -> str:
+    """From the volume's page to the site's root."""
+    return "../" * volume.url.count("/")
+
+
+def _volumes(printed: list[Volume], content: dict[str, Printed], kept: dict | None, only: set[str] | None):
+    """(volume, its sections with their pages' content, the pages printed elsewhere) for every volume
+    (`only`: for those of these URLs); forgets what `kept` holds of pages no longer printed."""
     volume_of = {content[p].url.strip("/"): v for v in printed for _, paths in v.sections for p in paths if p in content}
     where = {url: volume.url for url, volume in volume_of.items()}
     if kept is not None:
         for url in [u for u in kept if u.strip("/") not in where]:
             del kept[url]
-    for volume in printed:
+    for volume in printed if only is None else (v for v in printed if v.url in only):
         yield volume, [(title, [content[p] for p in paths if p in content]) for title, paths in volume.sections], \
             _Elsewhere(volume_of, volume, where)
 
@@ -264,11 +263,13 @@ def _anchors(sections: list[tuple[str, list[Printed]]]) -> dict[str, str]:
 
 
 def _digest(page: Printed, anchors: dict[str, str], elsewhere: _Elsewhere, up: str, kept: dict) -> bytes:
+    """A digest of the page as rewritten (_rewritten), made once per rewriting."""
     _rewritten(page, anchors, elsewhere, up, kept)
-    entry = kept[page.url]
-    if len(entry) == 3:  # digested once, when first asked
-        entry = kept[page.url] = (*entry, hashlib.blake2b(entry[1].encode("utf-8"), digest_size=16).digest())
-    return entry[3]
+    text, _, digest = kept[page.url][1:]
+    if digest is None:
+        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        kept[page.url] = (*kept[page.url][:3], digest)
+    return digest
 
 
 def body(sections: list[tuple[str, list[Printed]]], site_url: str, elsewhere=None,
