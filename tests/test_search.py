@@ -246,11 +246,13 @@ class Searcher:
 
     def results(self, count: int) -> list[str]:
         """Every result's page path, scrolling the list until `count` are shown."""
-        items = self.page.locator(".md-search-result__item")
-        while items.count() < count:
-            shown = items.count()
-            self.page.locator(".md-search__scrollwrap").evaluate("e => e.scrollTop = e.scrollHeight")
-            self.page.wait_for_function("n => document.querySelectorAll('.md-search-result__item').length > n", arg=shown, timeout=10_000)
+        # Scrolled again at each poll, as a reader goes on scrolling: a scroll while a batch is still
+        # loading asks for nothing more.
+        self.page.wait_for_function(
+            """n => {
+                document.querySelector('.md-search__scrollwrap').scrollTop = 1e9;
+                return document.querySelectorAll('.md-search-result__item').length >= n;
+            }""", arg=count, polling=250, timeout=30_000)
         hrefs = self.page.locator(".md-search-result__link").evaluate_all("links => links.map(a => a.href)")
         return [href.removeprefix(self.base).split("?")[0] for href in hrefs]
 

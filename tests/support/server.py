@@ -75,6 +75,11 @@ class StaticSiteHandler(SimpleHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
+    # A browser opens several connections at once (Pagefind fetches its chunks side by side); with
+    # the default backlog of 5 a busy machine drops the connections beyond it, and the browser waits
+    # seconds before it tries again.
+    request_queue_size = 128
+
     def handle_error(self, request, client_address):
         """A browser that leaves a page mid-download (a redirect, a test moving on) closes the connection:
         not an error of the site. Anything else is printed, as the base class does."""
