@@ -100,12 +100,13 @@ def test_index_holds_the_record_not_the_listings(fixture_site):
 
 
 def test_the_index_leaves_out_the_listings_on_entity_pages(fixture_site):
-    """A hub's "Cited by" and "Referenced by" and a file's documents repeat other pages' titles, as the
-    listing pages do: the page is indexed, those sections are not, and the sections after them are."""
+    """A hub's "Cited by" and "Referenced by", a file's documents and a page's notes (a source's title
+    and a locator each) repeat other pages' titles, as the listing pages do: the page is indexed, those
+    sections are not, and the sections after them are."""
     bundle = fixture_site.site / "pagefind"
     fragments = {f["url"]: f for f in (json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))
                                        for p in bundle.glob("fragment/*.pf_fragment"))}
-    items = 0
+    items = notes = 0
     for entity in fixture_site.result.corpus.entities:
         article = fixture_site.html(entity.url_path).select_one("article.md-content__inner")
         content = " ".join(fragments["/" + entity.url_path]["content"].split())
@@ -119,9 +120,14 @@ def test_the_index_leaves_out_the_listings_on_entity_pages(fixture_site):
                     if text.isascii() and "citation" in text:
                         items += 1
                         assert text not in content, (entity.url_path, text)
+                for note in part.select(".footnote li"):  # "<source title>, <publisher>, <date>, para. 3."
+                    for backref in note.select(".footnote-backref"):
+                        backref.decompose()
+                    notes += 1
+                    assert " ".join(note.get_text(" ").split()) not in content, (entity.url_path, note)
         if article.select("h2#related"):  # an entity's own relations stay searchable
             assert "Related" in content, entity.url_path
-    assert items >= 5  # the fixture's sources are cited by enough pages for this to test something
+    assert items >= 5 and notes >= 5  # the fixture's sources are cited by enough pages for this to test something
 
 
 # --- How the index is written (no browser) -------------------------------------------------------
@@ -167,7 +173,7 @@ def _fragments(site):
 # --- The real record, searched in the browser ----------------------------------------------------
 
 # Parts of a built page's article that the template adds around the page's content: not indexed.
-TEMPLATE_PARTS = "nav.md-tags, aside.md-source-file, section.cite-box"
+TEMPLATE_PARTS = "aside.md-source-file, section.cite-box"  # the topics' chips (nav.md-tags) are indexed
 WIDE_RUN = re.compile(f"[{search.WIDE}]+")
 
 

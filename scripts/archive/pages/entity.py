@@ -276,7 +276,7 @@ class PageWriter:
             discrepancies,
         ]
         if notes:
-            parts.append("## Notes\n\n" + "\n".join(f"[^{n}]: {text}" for n, text in enumerate(notes, 1)) + f"\n\n{NOTES_MARKER}\n\n")
+            parts.append(f"## Notes {{: .{LISTING} }}\n\n" + "\n".join(f"[^{n}]: {text}" for n, text in enumerate(notes, 1)) + f"\n\n{NOTES_MARKER}\n\n")
         parts += [self.inverse(page), self.related(page), self.referenced_by(page), self.cited_by(page)]
         return front_matter(meta) + mark_languages("".join(parts), page.get(LANGUAGE)).rstrip("\n") + "\n"
 

@@ -15,8 +15,9 @@ from archive.content import dates
 from archive.pages.markdown import esc, first_date, mark_languages, rel
 
 
-# The class of the heading of a listing on an entity page (a hub's "Cited by", "Referenced by", a file's
-# documents): the section is a list of other pages' titles, which the search index leaves out (site/search.py).
+# The class of the heading of a section on an entity page that lists other pages (a hub's "Cited by",
+# "Referenced by", a file's documents; the notes, each a source's title and a locator): the search
+# index leaves such sections out (site/search.py).
 LISTING = "archive-listing"
 
 

@@ -53,9 +53,10 @@ APART = re.compile(f"(?<=[{WIDE}])(?=\\S)|(?<=\\S)(?=[{WIDE}])|(?<=[‘“])(?=\
 _SPECIAL = re.compile(f"[{WIDE}‘“’”']")  # a character APART sets apart, or one it looks at
 TAG = re.compile(r"(<[^>]*>)")
 # A listing's section on an entity page: its heading (classed LISTING) to the next section's heading or
-# the end. Like the listing pages (indexed()), it repeats other pages' titles: indexed, a source cited by
-# thousands of documents matched every query that named one of them, and such sections were over a
-# third of what Pagefind read at 10,000 documents.
+# the end. Like the listing pages (indexed()), it repeats other pages' titles: a hub's "Cited by", a
+# file's documents, and a page's notes, each a source's title with a locator. Indexed, a source cited by
+# thousands of documents matched every query that named one of them (the source's own page, which
+# lists them, is what such a query should find), and these sections were most of what Pagefind read.
 LISTING_SECTION = re.compile(rf'<h2[^>]*\bclass="{LISTING}"[^>]*>.*?(?=<h2[\s>]|\Z)', re.S)
 TOPIC = "zqxtopic_"  # the beginning of a topic's word (topic_word)
 SCRIPTS = (Path("assets/javascripts/search.js"), Path("assets/javascripts/search-worker.js"))  # ours
@@ -166,17 +167,19 @@ def topic_word(topic: str) -> str:
 
 
 def index_page(title: str, content: str, kind: str | None = None, topics=()) -> str:
-    """The page Pagefind reads: the content; the title, which Pagefind indexes too (so spaced as the
-    content is); the rank (PRIMARY) as a filter; the topics as words of the index, in metadata that
-    no result shows. (Not a filter: Pagefind writes a filter of many values in a different order
-    from one build to the next.)"""
+    """The page Pagefind reads: the content, then the topics' names as the page's chips show them (a
+    page is found by a topic it is tagged with, not by the notes that named it in a source's title);
+    the title, which Pagefind indexes too (so spaced as the content is); the rank (PRIMARY) as a
+    filter; the topics as words of their own (topic_word), in metadata that no result shows. (Not a
+    filter: Pagefind writes a filter of many values in a different order from one build to the next.)"""
     meta = {"title": APART.sub(" ", title), "topics": " ".join(topic_word(t) for t in topics)}
     head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{html.escape(value)}">' for name, value in meta.items() if value)
     if kind in PRIMARY:
         head += '<meta data-pagefind-filter="rank[content]" content="primary">'
+    chips = f"<p>{spaced(html.escape(', '.join(topics)))}</p>\n" if topics else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{LANGUAGE}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"{head}</head><body><div data-pagefind-body>\n{spaced(without_listings(content))}\n</div></body></html>\n"
+        f"{head}</head><body><div data-pagefind-body>\n{spaced(without_listings(content))}\n{chips}</div></body></html>\n"
     )
 
 
