@@ -110,11 +110,9 @@ def test_the_index_leaves_out_the_listings_on_entity_pages(fixture_site):
     for entity in fixture_site.result.corpus.entities:
         article = fixture_site.html(entity.url_path).select_one("article.md-content__inner")
         content = " ".join(fragments["/" + entity.url_path]["content"].split())
-        for heading in article.select(f"h2.{LISTING}"):
+        for heading, parts in listing_sections(article):
             assert heading.get_text(strip=True) not in content, (entity.url_path, heading)
-            for part in heading.find_next_siblings():
-                if part.name == "h2":
-                    break
+            for part in parts:
                 for item in part.select("li"):  # a "Cited by" line: "<title> (document, 2 citations)", nowhere else
                     text = " ".join(item.get_text(" ").split())
                     if text.isascii() and "citation" in text:
@@ -128,6 +126,20 @@ def test_the_index_leaves_out_the_listings_on_entity_pages(fixture_site):
         if article.select("h2#related"):  # an entity's own relations stay searchable
             assert "Related" in content, entity.url_path
     assert items >= 5 and notes >= 5  # the fixture's sources are cited by enough pages for this to test something
+
+
+def listing_sections(article) -> list:
+    """(heading, the elements after it up to the next heading) of each listing's section (h2 classed
+    LISTING), found apart from search.py's regular expression."""
+    sections = []
+    for heading in article.select(f"h2.{LISTING}"):
+        parts = []
+        for part in heading.find_next_siblings():
+            if part.name == "h2":
+                break
+            parts.append(part)
+        sections.append((heading, parts))
+    return sections
 
 
 # --- How the index is written (no browser) -------------------------------------------------------
@@ -197,10 +209,8 @@ class Record:
             article = self.built.html(entity.url_path).select_one("article.md-content__inner")
             for part in article.select(f"{TEMPLATE_PARTS}, {search.EXCLUDE}"):
                 part.decompose()
-            for heading in article.select(f"h2.{LISTING}"):  # a listing's section: to the next heading
-                for part in [heading, *heading.find_next_siblings()]:
-                    if part is not heading and part.name == "h2":
-                        break
+            for heading, parts in listing_sections(article):
+                for part in [heading, *parts]:
                     part.decompose()
             texts[entity.url_path] = article.get_text(" ")
         return texts

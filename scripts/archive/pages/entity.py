@@ -23,7 +23,7 @@ from archive.content.model import (
 from archive.content.read import Entity
 from archive.pages import paging
 from archive.pages.markdown import entity_date, esc, front_matter, link, mark_languages, rel, sort_key
-from archive.pages.paging import LISTING, Limits
+from archive.pages.paging import Limits, listing_heading
 
 # "the [[asahi-shimbun]]" where the page's title is "The Asahi Shimbun": the name keeps its own article.
 _THE_BEFORE_LINK_RE = re.compile(r"\b[Tt]he (\[\[([^\[\]|#]*)(?:#[^\[\]|]*)?\]\])")
@@ -203,8 +203,7 @@ class PageWriter:
                 inputs = [page.title, len(items), tuple(pages.labels), *map(shown, runs[n])]
                 self.continued[pages.paths[n]] = self.memo(("listing", pages.paths[n]), inputs, self._continued,
                                                            page, heading, len(items), pages, n, runs[n], render)
-        return (f"## {esc(heading)} {{: .{LISTING} }}\n\n" + pages.pager(0) + render(page.md_path, runs[0]) + "\n\n"
-                + pages.pager(0))
+        return listing_heading(heading) + pages.pager(0) + render(page.md_path, runs[0]) + "\n\n" + pages.pager(0)
 
     @staticmethod
     def _continued(page: Entity, heading: str, total: int, pages: paging.Pages, n: int, run: list, render) -> str:
@@ -276,7 +275,7 @@ class PageWriter:
             discrepancies,
         ]
         if notes:
-            parts.append(f"## Notes {{: .{LISTING} }}\n\n" + "\n".join(f"[^{n}]: {text}" for n, text in enumerate(notes, 1)) + f"\n\n{NOTES_MARKER}\n\n")
+            parts.append(listing_heading("Notes") + "\n".join(f"[^{n}]: {text}" for n, text in enumerate(notes, 1)) + f"\n\n{NOTES_MARKER}\n\n")
         parts += [self.inverse(page), self.related(page), self.referenced_by(page), self.cited_by(page)]
         return front_matter(meta) + mark_languages("".join(parts), page.get(LANGUAGE)).rstrip("\n") + "\n"
 

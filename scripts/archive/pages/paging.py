@@ -21,6 +21,11 @@ from archive.pages.markdown import esc, first_date, mark_languages, rel
 LISTING = "archive-listing"
 
 
+def listing_heading(title: str) -> str:
+    """The Markdown heading of such a section, classed LISTING."""
+    return f"## {esc(title)} {{: .{LISTING} }}\n\n"
+
+
 @dataclass(frozen=True)
 class Limits:
     """How far a generated page may grow before it is split: `listing` items per page of a listing;
