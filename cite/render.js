@@ -19,18 +19,31 @@ const engines = {};
 const BATCH = 50;
 
 // `styleXml`: a function giving the style's text, called only when the engine is first built.
-function engine(key, styleXml, localeXml) {
+// `then`: a function given the new engine, whose result is kept.
+function engine(key, styleXml, localeXml, then = (proc) => proc) {
   if (!engines[key]) {
     const sys = { retrieveLocale: () => localeXml, retrieveItem: (id) => current.get(id) };
-    engines[key] = new CSL.Engine(sys, styleXml(), "en-US", true);
+    engines[key] = then(new CSL.Engine(sys, styleXml(), "en-US", true));
   }
   return engines[key];
 }
 
 // The style without its cross-item rules (year suffixes and other disambiguation, the repeated-author
-// dash): in one bibliography of many items, each entry is then what the item gives alone.
+// dash) and without its sorting: in one bibliography of many items, each entry is then what the item
+// gives alone, and the sort keys, which only order the entries, are not computed (a quarter of the time).
 function independent(styleXml) {
-  return styleXml.replace(/\s(disambiguate-add-year-suffix|disambiguate-add-names|disambiguate-add-givenname|subsequent-author-substitute(-rule)?)="[^"]*"/g, "");
+  return styleXml
+    .replace(/\s(disambiguate-add-year-suffix|disambiguate-add-names|disambiguate-add-givenname|subsequent-author-substitute(-rule)?)="[^"]*"/g, "")
+    .replace(/<sort>[\s\S]*?<\/sort>/g, "");
+}
+
+// An engine for items alone. An item alone is never ambiguous, so its engine runs no disambiguation:
+// the style's `disambiguate="true"` conditions then stay false for every item of a batch, as they do
+// for one item, and no item of a batch is compared with the others (a sixth of the time).
+function unambiguous(proc) {
+  proc.opt.has_disambiguate = false;
+  proc.disambiguate.configModes();
+  return proc;
 }
 
 // The engine's registry holds the items of its last call: an id listed again keeps its old data (an
@@ -86,7 +99,7 @@ function answer(request) {
     current = new Map(job.items.map((item) => [String(item.id), item]));
     const ids = [...current.keys()];
     const path = request.styles[job.style];
-    const alone = () => engine(path + " alone", () => independent(style(job.style)), locale);
+    const alone = () => engine(path + " alone", () => independent(style(job.style)), locale, unambiguous);
     if (job.notes) return { notes: notes(alone(), ids, job.notes === "first") };
     if (job.together) {
       const [entries, order] = bibliography(engine(path, () => style(job.style), locale), ids);

@@ -178,3 +178,29 @@ def test_one_citeproc_process_answers_request_after_request():
             citeproc.render([{"style": "chicago", "items": [{"id": "c", "type": "webpage", "title": {"not": "text"}}]}])
         assert citeproc.render(jobs) == alone
         assert csl.format_notes(items, citeproc=citeproc) == {i: (n["first"], n["later"]) for i, n in notes.items()}
+
+
+def test_items_formatted_in_one_request_read_as_each_alone():
+    """The build formats many items in one request, in batches, with an engine that neither sorts nor
+    disambiguates (cite/render.js): each entry and first note must still be what citeproc-js, with the
+    whole style, makes of the item alone, also for items whose short forms clash (same author and title)."""
+    from archive.citation import csl
+
+    items = []
+    for n in range(60):  # more than one batch
+        item = {"id": f"i{n:02}", "title": "Record of talks" if n % 2 else "Record of talks: part two",
+                "author": [{"literal": "Ministry of Foreign Affairs of Japan"}] if n % 3 else
+                [{"family": "Tanaka", "given": ("Ichiro", "Kenji")[n % 2]}],
+                "issued": {"date-parts": [[1989, 6, 1 + n % 5]]}}
+        if n % 4:
+            item |= {"type": "webpage", "container-title": "Japan 1989 Diplomatic Records Archive", "URL": f"https://example.org/{n}/"}
+        else:
+            item |= {"type": "manuscript", "genre": "telegram"}
+        items.append(item)
+    answers = csl.render([{"style": style, "items": items} for style in csl.STYLES]
+                         + [{"style": "chicago", "items": items, "notes": "first"}])
+    alone = citeproc_js.render(items)
+    for style, answer in zip(csl.STYLES, answers):
+        assert {i: citeproc_js.canonical(html) for i, html in answer["entries"].items()} == {
+            i: citeproc_js.canonical(html) for i, html in alone[style].items()}, style
+    assert {i: n["first"] for i, n in answers[-1]["notes"].items()} == citeproc_js.first_notes(items)
