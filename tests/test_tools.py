@@ -12,7 +12,7 @@ from collections import Counter
 from archive.content import graph
 from archive.content.validate import check
 from archive.pages import wholerecord
-from tools import bench, proctree
+from tools import bench, preview_bench, proctree
 from tools.synth import HUB_SOURCES, write_corpus
 
 
@@ -124,3 +124,15 @@ def test_phases_times_each_step_of_a_real_build_in_order(tmp_path):
     assert at(main[3]) < at("start search: waiting for Pagefind") < at("end search: waiting for Pagefind") < at(main[-1])
     assert steps[-1] == "end"
     assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_the_preview_bench_waits_for_the_reload_signal_then_finds_every_page_current(tmp_path):
+    """preview_bench.measure against a real `build.py serve`: each edit is found current on every page that
+    showed the old title (the document, its listings, its backlinks) once the reload signal came, the
+    signal before the pages were checked, and the preview settled again after each edit."""
+    write_corpus(tmp_path / "docs", documents=30, seed=2)
+    result = preview_bench.measure(tmp_path / "docs", edits=2, work=tmp_path)
+    assert len(result["latencies_s"]) == len(result["pages_checked"]) == 2
+    assert all(n >= 4 for n in result["pages_checked"])  # its page, the index, the timeline, what it points at
+    assert all(0 < signal <= seen <= settled for signal, seen, settled
+               in zip(result["signals_s"], result["latencies_s"], result["settled_s"]))

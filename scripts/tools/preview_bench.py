@@ -4,7 +4,8 @@ shows it serves the new text (`make bench` calls measure(); run alone: `preview_
 
 `build.py serve` runs on a corpus as a user runs it (its own process, its HTTP server). Each edit
 gives a document a new title; the clock runs from the write until every page that showed the old
-title before the edit serves the new one, fetched over HTTP as a browser would: the document's own
+title before the edit serves the new one. As a page open in a browser does, the bench waits for the
+server's reload signal (MkDocs's live-reload long poll), then fetches those pages over HTTP: the document's own
 page, the page of the documents index and of the timeline that list it (with paged listings, not
 always the first), and the page of every entity it points at (their backlinks). Those pages are
 found in the served site, not predicted; a listing ordered by title counts as current once the
@@ -49,7 +50,24 @@ def _get(url: str) -> bytes:
         return response.read()
 
 
-def _wait(what, seconds: float, proc: subprocess.Popen, log: Path, label):
+def _epoch(base: str) -> int:
+    """The reload epoch the server shows now (MkDocs's live-reload endpoint answers at once for epoch 0)."""
+    return int(_get(base + "livereload/0/0"))
+
+
+def _reloaded(base: str, epoch: int, proc: subprocess.Popen, log: Path) -> float:
+    """Wait, as a page open in a browser does, for the server's signal that the site changed after
+    `epoch`; the perf_counter time it came."""
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise PreviewBenchFailed(f"build.py serve exited; the end of its log ({log}):\n{log.read_text()[-3000:]}")
+        if int(_get(base + f"livereload/{epoch}/1")) > epoch:  # answers when it changes, or after a minute
+            return time.perf_counter()
+    raise PreviewBenchFailed(f"no reload signal after 600 s; the end of the server's log:\n{log.read_text()[-3000:]}")
+
+
+def _wait(what, seconds: float, proc: subprocess.Popen, log: Path, label, every: float = 0.05):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -59,7 +77,7 @@ def _wait(what, seconds: float, proc: subprocess.Popen, log: Path, label):
                 return
         except OSError:
             pass
-        time.sleep(0.05)
+        time.sleep(every)
     label = label() if callable(label) else label
     raise PreviewBenchFailed(f"{label}: not done after {seconds:.0f} s; the end of the server's log:\n{log.read_text()[-3000:]}")
 
@@ -106,8 +124,11 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
         status = lambda: json.loads(_get(base + ".preview/status.json"))  # noqa: E731
         _wait(lambda: status()["rounds"] >= 1, 3600, proc, log, "the first build")
         first = time.perf_counter() - started
+        # Every edit starts from a preview at rest, as the later ones do (below): an editor's first edit
+        # rarely comes in the same second as the first build, while its search index is still being made.
+        _wait(lambda: status()["settled"], 600, proc, log, "the first build's search index")
         pages = sorted((corpus / "documents").glob("*.md"))
-        latencies, settled, counts, cpu = [], [], [], []
+        latencies, signals, settled, counts, cpu = [], [], [], [], []
         for n in range(edits):
             page = pages[(n * 7919) % len(pages)]  # spread over the corpus, the same every run
             text = page.read_text(encoding="utf-8")
@@ -116,7 +137,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
             title = f"Edited title {n} of the preview bench"
             edited = "\n".join(f'title: "{title}"' if line.startswith("title:") else line for line in text.split("\n"))
             old = html.escape(before, quote=False).encode()
-            waiting, rounds = set(urls), status()["rounds"]
+            waiting, rounds, epoch = set(urls), status()["rounds"], _epoch(base)
             t0, c0 = time.perf_counter(), proctree.cpu(proc.pid)
             page.write_text(edited, encoding="utf-8")
 
@@ -128,8 +149,14 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
                         waiting.discard(url)
                 return not waiting
 
-            _wait(current, 600, proc, log, lambda: f"edit {n} of {page.name}: still not current: {', '.join(sorted(waiting))}")
+            # As a browser does: wait for the reload signal, then fetch. (Fetching every page in a tight
+            # loop instead would take the server's CPU from the round it is timing.)
+            signalled = _reloaded(base, epoch, proc, log)
+            if not current():
+                _wait(current, 600, proc, log, lambda: f"edit {n} of {page.name}: still not current after the reload "
+                                                       f"signal: {', '.join(sorted(waiting))}", every=0.25)
             latencies.append(time.perf_counter() - t0)
+            signals.append(signalled - t0)
             counts.append(len(urls))
 
             def done():
@@ -139,8 +166,9 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
             _wait(done, 600, proc, log, f"edit {n} of {page.name}: the printed volumes and the search index")
             settled.append(time.perf_counter() - t0)
             cpu.append(proctree.cpu(proc.pid) - c0)
-        return {"first_build_s": first, "latencies_s": latencies, "settled_s": settled, "pages_checked": counts,
-                "cpu_s": statistics.median(cpu), "median_s": statistics.median(latencies), "max_s": max(latencies),
+        return {"first_build_s": first, "latencies_s": latencies, "signals_s": signals, "settled_s": settled, "pages_checked": counts,
+                "cpu_s": statistics.median(cpu), "median_s": statistics.median(latencies),
+                "signal_median_s": statistics.median(signals), "max_s": max(latencies),
                 "settled_median_s": statistics.median(settled)}
     finally:
         proc.terminate()

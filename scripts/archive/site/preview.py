@@ -49,9 +49,15 @@ class Preview:
     def update(self, defer: bool = False) -> bool:
         """Bring the site up to date with the authored pages; False (and `errors` set) if it could not.
         `defer`: the pages first; what no page shows (Build.regenerate) waits for the next update()."""
+        self.busy = True
+        try:
+            return self._update(defer)
+        finally:
+            self.busy = False
+
+    def _update(self, defer: bool) -> bool:
         changed, self.changed = self.changed, set()
         started, cpu = time.perf_counter(), time.process_time()
-        self.busy = True
         try:
             if self._state is None or self._needs_full_build(changed):
                 self._full_build()
@@ -63,8 +69,6 @@ class Preview:
         except publish.BuildFailed as exc:
             self._state = None  # the next round starts again from a full build
             return self._failed([f"{self.config_file}: mkdocs build failed: {exc}"])
-        finally:
-            self.busy = False
         self.errors = []
         self.rounds += 1
         print(f"preview {how} in {time.perf_counter() - started:.2f} s (CPU {time.process_time() - cpu:.2f} s)"
