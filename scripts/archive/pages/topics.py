@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
+from operator import itemgetter
 
 from markdown.extensions.toc import slugify
 
@@ -38,28 +39,39 @@ def anchor(tag: str) -> str:
     return f"tag:{slugify(tag, '-')}"
 
 
-def _entries(entities: list[Entity]) -> list[tuple[str, Entity]]:
-    pairs = [(tag, e) for e in entities for tag in e.get(TAGS) or ()]
-    return sorted(pairs, key=lambda pair: (pair[0].casefold(), pair[0], sort_key(pair[1])))
+@dataclass(frozen=True)
+class Listing:
+    """Every (topic, page) pair in the listing's order, cut into its pages: what the Topics pages show
+    and where each topic's chips link to, sorted once for both."""
+
+    runs: list[list[tuple[str, Entity]]]
+    pages: paging.Pages
+    topics: int  # how many topics
+    tagged: int  # how many pages have one
 
 
-def _pages(entities: list[Entity], limits: Limits) -> tuple[list[list[tuple[str, Entity]]], paging.Pages]:
-    runs = paging.chunks(_entries(entities), limits.listing)
+def listing(entities: list[Entity], limits: Limits = Limits()) -> Listing:
+    pairs, tagged = [], 0
+    for entity in entities:
+        if tags := entity.get(TAGS):
+            tagged += 1
+            key = sort_key(entity)  # once per page, not per topic
+            pairs += [((tag.casefold(), tag, key), tag, entity) for tag in tags]
+    pairs.sort(key=itemgetter(0))
+    runs = paging.chunks([(tag, entity) for _, tag, entity in pairs], limits.listing)
     pages = paging.pages_of(PATH, "page", "the topics", runs, lambda run: paging.span(run[0][0], run[-1][0]))
-    return runs, pages
+    return Listing(runs, pages, len({tag for _, tag, _ in pairs}), tagged)
 
 
-def topics_page(entities: list[Entity], limits: Limits = Limits(), memo=None) -> dict[str, str]:
+def topics_page(listed: Listing, memo=None) -> dict[str, str]:
     """Path -> Markdown of the Topics pages. `memo`: paging.each's."""
-    tagged = [e for e in entities if e.get(TAGS)]
-    count = len({t for e in tagged for t in e.get(TAGS)})
+    runs, pages = listed.runs, listed.pages
     intro = (
-        f"{count} topics across {len(tagged)} pages. Each topic lists the pages tagged with it; "
+        f"{listed.topics} topics across {listed.tagged} pages. Each topic lists the pages tagged with it; "
         "the topics of a page are shown at its top."
-        if tagged
+        if listed.tagged
         else "No page has topics yet."
     )
-    runs, pages = _pages(tagged, limits)
 
     def before(n: int) -> str | None:
         """The topic the page before ends with: if this page starts with it, it continues it."""
@@ -81,11 +93,10 @@ def topics_page(entities: list[Entity], limits: Limits = Limits(), memo=None) ->
     return paging.each(pages, runs, make, lambda n, run: [intro, tuple(pages.labels), before(n), *run], memo)
 
 
-def links(entities: list[Entity], limits: Limits = Limits()) -> dict[str, str]:
+def links(listed: Listing) -> dict[str, str]:
     """Topic -> the site URL where its listing starts (`tags/#tag:x`, or a later page of the topics)."""
-    runs, pages = _pages([e for e in entities if e.get(TAGS)], limits)
     out = {}
-    for path, run in zip(pages.paths, runs):
+    for path, run in zip(listed.pages.paths, listed.runs):
         for tag, _ in run:
             out.setdefault(tag, f"{path[: -len('.md')]}/#{anchor(tag)}")
     return out

@@ -198,10 +198,12 @@ def _page(writer: PageWriter, entity: Entity) -> tuple[str, dict[str, str]]:
 
 def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None,
                  limits: Limits = Limits(), memo=compute, links: graph.Graph | None = None,
-                 citeproc: csl.Citeproc | None = None) -> tuple[dict[str, str], list[wholerecord.Volume]]:
+                 citeproc: csl.Citeproc | None = None, topic_listing: topics.Listing | None = None,
+                 ) -> tuple[dict[str, str], list[wholerecord.Volume]]:
     """(relative path -> Markdown for every generated page, the whole record's volumes), for a valid corpus.
     `revised` (id -> ISO date) gives the bibliography its access dates; `memo`: tree.Memo in the preview;
-    `citeproc`: the citeproc-js process to format citations in (else one of their own)."""
+    `citeproc`: the citeproc-js process to format citations in (else one of their own); `topic_listing`:
+    topics.listing of the corpus, if the caller made it already."""
     runner = runner or Serial()
     revised = revised or {}
     by_type = {t: corpus.of_type(t) for t in TYPES}
@@ -232,8 +234,9 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
             "worked-example", [example, date, release],
             lambda: formats.worked_example(example, formats.page_item(example, release, date), citeproc))
     everything = corpus.entities
+    topic_listing = topic_listing or memo("topic-listing", everything, topics.listing, everything, limits)
     pages.update(memo("timeline", everything, indexes.timeline, everything, limits, parts))
-    pages.update(memo("topics", everything, topics.topics_page, everything, limits, parts))
+    pages.update(memo("topics", everything, topics.topics_page, topic_listing, parts))
     path, pages[path] = memo("home", everything, indexes.home, by_type, release.site_name, release.description)
     reading = sorted(TYPES, key=lambda t: ENTITY_TYPES[t].print_order)
     order = [(PLURAL_LABELS[t], [e.md_path for e in ordered[t]]) for t in reading if ordered[t]]
@@ -364,7 +367,8 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     # the plain path needs it in render_pages only
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
     records_job = runner.beside(_records, corpus, release, revised, memo, links, citeproc, later=True)
-    pages, order = render_pages(corpus, release, runner, revised, limits, memo, links, citeproc)
+    topic_listing = memo("topic-listing", corpus.entities, topics.listing, corpus.entities, limits)
+    pages, order = render_pages(corpus, release, runner, revised, limits, memo, links, citeproc, topic_listing)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
@@ -375,7 +379,7 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     files[feed.PATH] = memo("feed", every, _feed, corpus, release, revised)
     files.update(_static_files(docs))
     written, removed = write_tree(out, files) if previous is None else write_changes(out, previous, files)
-    topic_links = memo("topic-links", corpus.entities, topics.links, corpus.entities, limits)
+    topic_links = memo("topic-links", corpus.entities, topics.links, topic_listing)
     return Generated(corpus, pages, revised, records_job, order, written, removed, files, topic_links)
 
 
