@@ -10,9 +10,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -175,3 +177,23 @@ def test_serve_starts_on_a_corpus_with_an_error_and_shows_it(corpus_copy, tmp_pa
         assert served.status()["errors"] == []
     finally:
         served.stop()
+
+
+def test_a_terminated_preview_leaves_no_temporary_folder(corpus_copy, tmp_path):
+    """`kill` (SIGTERM), as a closing terminal or a benchmark sends it, stops the preview as Ctrl+C does:
+    its temporary site and the pages it gave the search indexer are removed."""
+    served = Served(corpus_copy, tmp_path)
+    try:
+        assert _wait_for(lambda: served.status().get("settled") and served.status().get("rounds"), 90, served.proc), \
+            served.output()
+        site = Path(re.search(r"\(the site in (.+?)\)", served.output()).group(1))
+        assert site.is_dir()
+        scratch = {p for p in Path(tempfile.gettempdir()).glob("archive-search-*")} | set(Path("/dev/shm").glob("archive-search-*"))
+        served.proc.send_signal(signal.SIGTERM)
+        assert served.proc.wait(timeout=30) == 0, served.output()
+    finally:
+        served.stop()
+    assert not site.exists(), served.output()
+    after = set(Path(tempfile.gettempdir()).glob("archive-search-*")) | set(Path("/dev/shm").glob("archive-search-*"))
+    assert after <= scratch, after - scratch  # none of its own left (other runs' may come and go)
+    assert "Traceback" not in served.output()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import signal
 import sys
 import time
 from pathlib import Path
@@ -109,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def serve(build, config: Path, addr: str, site: Path | None) -> int:
     """The live preview (archive/site/preview.py) on `addr`, following edits under docs/."""
     import shutil
@@ -122,6 +127,7 @@ def serve(build, config: Path, addr: str, site: Path | None) -> int:
         return 2
     temporary = site is None
     site = site or Path(tempfile.mkdtemp(prefix="archive-preview-"))
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill`, a terminal closing: stop as Ctrl+C does, cleaning up
     preview = Preview(build, config, site)
     try:
         live = server(preview, host or "127.0.0.1", int(port))
