@@ -183,7 +183,8 @@ def table(rows: list[dict]) -> str:
     """The live preview's figures, one row per corpus size (rows: measure()'s results with "documents")."""
     lines = ["Live preview (`build.py serve`): seconds from saving an edit of one document's title until its page, the",
              "listings that hold it (documents index, timeline) and every page it points at (its backlinks) serve the new",
-             "title over HTTP; settled: until the printed volumes and the search index are current too.",
+             "title over HTTP, fetched once the server's reload signal comes; settled: until the printed volumes and the",
+             "search index are current too.",
              "",
              "| documents | first build s | edits | pages checked per edit | median s | max s | settled s (median) "
              "| server CPU s per edit (median) | each edit s, in turn |",
