@@ -134,5 +134,6 @@ def test_the_preview_bench_waits_for_the_reload_signal_then_finds_every_page_cur
     result = preview_bench.measure(tmp_path / "docs", edits=2, work=tmp_path)
     assert len(result["latencies_s"]) == len(result["pages_checked"]) == 2
     assert all(n >= 4 for n in result["pages_checked"])  # its page, the index, the timeline, what it points at
+    assert result["late"] == [0, 0]  # every page current when the signal came, none found by polling after it
     assert all(0 < signal <= seen <= settled for signal, seen, settled
                in zip(result["signals_s"], result["latencies_s"], result["settled_s"]))

@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+STOPS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -127,12 +130,15 @@ def serve(build, config: Path, addr: str, site: Path | None) -> int:
         return 2
     temporary = site is None
     site = site or Path(tempfile.mkdtemp(prefix="archive-preview-"))
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill`, a terminal closing: stop as Ctrl+C does, cleaning up
+    for stop in STOPS:  # `kill`, a terminal closing: stop as Ctrl+C does, cleaning up
+        signal.signal(stop, _interrupt)
     preview = Preview(build, config, site)
     try:
         live = server(preview, host or "127.0.0.1", int(port))
     except OSError as exc:
         print(f"cannot serve on {addr}: {exc.strerror} (another `make serve`? try `make serve PORT=8001`)", file=sys.stderr)
+        if temporary:
+            shutil.rmtree(site, ignore_errors=True)
         return 1
     try:
         preview.update()  # the first build; its errors are shown like any other round's
@@ -144,6 +150,8 @@ def serve(build, config: Path, addr: str, site: Path | None) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        for stop in STOPS:  # a second signal must not cut the cleaning up short
+            signal.signal(stop, signal.SIG_IGN)
         live.shutdown()
         build.settle_search(stop=True)
         if temporary:

@@ -62,7 +62,12 @@ def _reloaded(base: str, epoch: int, proc: subprocess.Popen, log: Path) -> float
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise PreviewBenchFailed(f"build.py serve exited; the end of its log ({log}):\n{log.read_text()[-3000:]}")
-        if int(_get(base + f"livereload/{epoch}/1")) > epoch:  # answers when it changes, or after a minute
+        try:
+            now = int(_get(base + f"livereload/{epoch}/1"))  # answers when it changes, or after a minute
+        except OSError:  # the server died, or dropped the request: proc.poll() above says which
+            time.sleep(0.05)
+            continue
+        if now > epoch:
             return time.perf_counter()
     raise PreviewBenchFailed(f"no reload signal after 600 s; the end of the server's log:\n{log.read_text()[-3000:]}")
 
@@ -128,7 +133,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
         # rarely comes in the same second as the first build, while its search index is still being made.
         _wait(lambda: status()["settled"], 600, proc, log, "the first build's search index")
         pages = sorted((corpus / "documents").glob("*.md"))
-        latencies, signals, settled, counts, cpu = [], [], [], [], []
+        latencies, signals, late, settled, counts, cpu = [], [], [], [], [], []
         for n in range(edits):
             page = pages[(n * 7919) % len(pages)]  # spread over the corpus, the same every run
             text = page.read_text(encoding="utf-8")
@@ -149,10 +154,11 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
                         waiting.discard(url)
                 return not waiting
 
-            # As a browser does: wait for the reload signal, then fetch. (Fetching every page in a tight
-            # loop instead would take the server's CPU from the round it is timing.)
+            # As a browser does: wait for the reload signal, then fetch (rather than fetch every page in a
+            # tight loop, which may take CPU from the server's round; no effect was measured at 1,000 documents).
             signalled = _reloaded(base, epoch, proc, log)
-            if not current():
+            late.append(0 if current() else 1)  # a page not current at the signal: the preview signalled early
+            if waiting:
                 _wait(current, 600, proc, log, lambda: f"edit {n} of {page.name}: still not current after the reload "
                                                        f"signal: {', '.join(sorted(waiting))}", every=0.25)
             latencies.append(time.perf_counter() - t0)
@@ -166,7 +172,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
             _wait(done, 600, proc, log, f"edit {n} of {page.name}: the printed volumes and the search index")
             settled.append(time.perf_counter() - t0)
             cpu.append(proctree.cpu(proc.pid) - c0)
-        return {"first_build_s": first, "latencies_s": latencies, "signals_s": signals, "settled_s": settled, "pages_checked": counts,
+        return {"first_build_s": first, "latencies_s": latencies, "signals_s": signals, "late": late, "settled_s": settled, "pages_checked": counts,
                 "cpu_s": statistics.median(cpu), "median_s": statistics.median(latencies),
                 "signal_median_s": statistics.median(signals), "max_s": max(latencies),
                 "settled_median_s": statistics.median(settled)}
