@@ -55,23 +55,6 @@ def _epoch(base: str) -> int:
     return int(_get(base + "livereload/0/0"))
 
 
-def _reloaded(base: str, epoch: int, proc: subprocess.Popen, log: Path) -> float:
-    """Wait, as a page open in a browser does, for the server's signal that the site changed after
-    `epoch`; the perf_counter time it came."""
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise PreviewBenchFailed(f"build.py serve exited; the end of its log ({log}):\n{log.read_text()[-3000:]}")
-        try:
-            now = int(_get(base + f"livereload/{epoch}/1"))  # answers when it changes, or after a minute
-        except OSError:  # the server died, or dropped the request: proc.poll() above says which
-            time.sleep(0.05)
-            continue
-        if now > epoch:
-            return time.perf_counter()
-    raise PreviewBenchFailed(f"no reload signal after 600 s; the end of the server's log:\n{log.read_text()[-3000:]}")
-
-
 def _wait(what, seconds: float, proc: subprocess.Popen, log: Path, label, every: float = 0.05):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -156,8 +139,10 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
 
             # As a browser does: wait for the reload signal, then fetch (rather than fetch every page in a
             # tight loop, which may take CPU from the server's round; no effect was measured at 1,000 documents).
-            signalled = _reloaded(base, epoch, proc, log)
-            late.append(0 if current() else 1)  # a page not current at the signal: the preview signalled early
+            _wait(lambda: int(_get(base + f"livereload/{epoch}/1")) > epoch,  # answers when it changes, or after a minute
+                  600, proc, log, f"edit {n} of {page.name}: no reload signal")
+            signalled = time.perf_counter()
+            late.append(int(not current()))  # a page not current at the signal: the preview signalled early
             if waiting:
                 _wait(current, 600, proc, log, lambda: f"edit {n} of {page.name}: still not current after the reload "
                                                        f"signal: {', '.join(sorted(waiting))}", every=0.25)
@@ -174,7 +159,7 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
             cpu.append(proctree.cpu(proc.pid) - c0)
         return {"first_build_s": first, "latencies_s": latencies, "signals_s": signals, "late": late, "settled_s": settled, "pages_checked": counts,
                 "cpu_s": statistics.median(cpu), "median_s": statistics.median(latencies),
-                "signal_median_s": statistics.median(signals), "max_s": max(latencies),
+                "max_s": max(latencies),
                 "settled_median_s": statistics.median(settled)}
     finally:
         proc.terminate()

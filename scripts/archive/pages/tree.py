@@ -196,14 +196,14 @@ def _page(writer: PageWriter, entity: Entity) -> tuple[str, dict[str, str]]:
     return text, {path: writer.continued[path] for path in writer.continued if path not in before}
 
 
-def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[str, str] | None = None,
-                 limits: Limits = Limits(), memo=compute, links: graph.Graph | None = None,
-                 citeproc: csl.Citeproc | None = None, topic_listing: topics.Listing | None = None,
-                 ) -> tuple[dict[str, str], list[wholerecord.Volume]]:
+def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing, runner=None,
+                 revised: dict[str, str] | None = None, limits: Limits = Limits(), memo=compute,
+                 links: graph.Graph | None = None,
+                 citeproc: csl.Citeproc | None = None) -> tuple[dict[str, str], list[wholerecord.Volume]]:
     """(relative path -> Markdown for every generated page, the whole record's volumes), for a valid corpus.
     `revised` (id -> ISO date) gives the bibliography its access dates; `memo`: tree.Memo in the preview;
-    `citeproc`: the citeproc-js process to format citations in (else one of their own); `topic_listing`:
-    topics.listing of the corpus, if the caller made it already."""
+    `topic_listing`: topics.listing of the corpus (the caller's, which also links the topic chips);
+    `citeproc`: the citeproc-js process to format citations in (else one of their own)."""
     runner = runner or Serial()
     revised = revised or {}
     by_type = {t: corpus.of_type(t) for t in TYPES}
@@ -234,7 +234,6 @@ def render_pages(corpus: Corpus, release: Release, runner=None, revised: dict[st
             "worked-example", [example, date, release],
             lambda: formats.worked_example(example, formats.page_item(example, release, date), citeproc))
     everything = corpus.entities
-    topic_listing = topic_listing or memo("topic-listing", everything, topics.listing, everything, limits)
     pages.update(memo("timeline", everything, indexes.timeline, everything, limits, parts))
     pages.update(memo("topics", everything, topics.topics_page, topic_listing, parts))
     path, pages[path] = memo("home", everything, indexes.home, by_type, release.site_name, release.description)
@@ -368,7 +367,7 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
     records_job = runner.beside(_records, corpus, release, revised, memo, links, citeproc, later=True)
     topic_listing = memo("topic-listing", corpus.entities, topics.listing, corpus.entities, limits)
-    pages, order = render_pages(corpus, release, runner, revised, limits, memo, links, citeproc, topic_listing)
+    pages, order = render_pages(corpus, release, topic_listing, runner, revised, limits, memo, links, citeproc)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
