@@ -1,27 +1,34 @@
 """The speed seams: `make site` runs steps beside the build in forked children (archive/runner.py) and
-keeps the citations it formats for the next build (archive/citation/kept.py); the plain serial path,
-formatting every citation afresh, is the reference. All must give the same generated tree and site."""
+keeps for the next build the citations it formats (archive/citation/kept.py) and the state of its
+generation (archive/pages/state.py); the plain serial path, formatting and generating everything
+afresh, is the reference. All must give the same generated tree and site."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
 from conftest import FIXTURE_DOCS, ROOT
 
+from archive.content.read import file_signature
+from archive.pages import state
 
-def _build(tmp_path, name: str, *flags: str, env=None):
-    out, site = tmp_path / name / "generated", tmp_path / name / "site"
+
+def _build(tmp_path, name: str, *flags: str, env=None, docs=FIXTURE_DOCS, out=None):
+    """(generated tree, site, steps forked, parts generated afresh: None on the plain path)."""
+    out, site = out or tmp_path / name / "generated", tmp_path / name / "site"
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
     # A process of its own, as `make site` runs: no test server's thread in it, so Parallel really forks.
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "site", "--docs", str(FIXTURE_DOCS),
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "site", "--docs", str(docs),
                            "--out", str(out), "--site", str(site), *flags], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     forked = int(re.search(r"(\d+) step\(s\) run beside the build", done.stdout).group(1))
-    return out, site, forked
+    afresh = re.search(r"(\d+) part\(s\) generated afresh", done.stdout)
+    return out, site, forked, afresh and int(afresh.group(1))
 
 
 def _files(folder):
@@ -31,7 +38,7 @@ def _files(folder):
 @pytest.mark.slow
 def test_the_forked_build_gives_the_serial_builds_tree_and_site(tmp_path):
     cache = str(tmp_path / "cache")
-    serial_out, serial_site, none = _build(tmp_path, "serial", "--serial", "--no-cache")
+    serial_out, serial_site, none, _ = _build(tmp_path, "serial", "--serial", "--no-cache")
     serial = _files(serial_site)
     # A Node that fails: the second build must take every citation from what the first kept.
     no_node = tmp_path / "bin"
@@ -40,10 +47,51 @@ def test_the_forked_build_gives_the_serial_builds_tree_and_site(tmp_path):
     (no_node / "node").chmod(0o755)
     without_node = {"PATH": f"{no_node}{os.pathsep}{os.environ['PATH']}"}
     for name, env in (("forked", None), ("from-the-cache", without_node)):
-        forked_out, forked_site, forked = _build(tmp_path, name, "--cache", cache, env=env)
+        forked_out, forked_site, forked, _ = _build(tmp_path, name, "--cache", cache, env=env)
         assert none == 0 and forked >= 4  # records, bibliography, citation files, whole record: each in a child
         assert _files(forked_out) == _files(serial_out)
         parallel = _files(forked_site)
         assert sorted(parallel) == sorted(serial)
         differ = [path for path in serial if parallel[path] != serial[path]]
         assert differ == []
+
+
+@pytest.mark.slow
+def test_a_build_from_the_last_builds_state_gives_the_plain_builds_tree_and_site_after_edits(tmp_path):
+    docs, cache = tmp_path / "docs", str(tmp_path / "cache")
+    shutil.copytree(FIXTURE_DOCS, docs)
+    out = tmp_path / "generated"  # one tree, as `make site` has: the state is kept for these folders
+    first = _build(tmp_path, "first", "--cache", cache, docs=docs, out=out)[3]
+    assert (tmp_path / "cache" / state.FILE).is_file()
+    assert _build(tmp_path, "unchanged", "--cache", cache, docs=docs, out=out)[3] == 0  # every part as kept
+    memo, later = docs / "documents" / "doc-memo.md", docs / "documents" / "doc-later.md"
+    memo.write_text(memo.read_text(encoding="utf-8").replace('title: "Memo on the meeting"', 'title: "Memo on the second meeting"'),
+                    encoding="utf-8")
+    (docs / "documents" / "doc-added.md").write_text(
+        later.read_text(encoding="utf-8").replace("id: doc-later", "id: doc-added"), encoding="utf-8")
+    os.utime(later, ns=(1, 1))  # another modification time, the same bytes
+    shutil.rmtree(out)  # as the benchmark does: the tree written whole again
+    kept_out, kept_site, _, edited = _build(tmp_path, "edited", "--cache", cache, docs=docs, out=out)
+    plain_out, plain_site, _, plain = _build(tmp_path, "plain", "--serial", "--no-cache", docs=docs)
+    assert plain is None and 0 < edited < first
+    assert _files(kept_out) == _files(plain_out)
+    kept, plain = _files(kept_site), _files(plain_site)
+    assert sorted(kept) == sorted(plain)
+    assert [path for path in plain if kept[path] != plain[path]] == []
+
+
+def test_a_kept_state_serves_only_its_own_key_and_only_files_whose_bytes_are_the_same(tmp_path):
+    same, edited, gone = (tmp_path / name for name in ("same.md", "edited.md", "gone.md"))
+    for path in (same, edited, gone):
+        path.write_text(path.stem, encoding="utf-8")
+    read = {"read": {str(path): (file_signature(path), f"entity {path.stem}", []) for path in (same, edited, gone)}}
+    state.save(tmp_path / "cache", "key", {"memo": "as kept"}, read)
+    os.utime(same, ns=(1, 1))  # another modification time, the same bytes
+    edited.write_text("edited again", encoding="utf-8")
+    gone.unlink()
+    memo, restored = state.restore(tmp_path / "cache", "key")
+    assert memo == {"memo": "as kept"}
+    assert restored["read"] == {str(same): (file_signature(same), "entity same", [])}
+    assert state.restore(tmp_path / "cache", "another key") is None
+    (tmp_path / "cache" / state.FILE).write_bytes(b"torn")
+    assert state.restore(tmp_path / "cache", "key") is None

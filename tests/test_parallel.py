@@ -53,3 +53,27 @@ def test_settle_waits_for_every_job_and_keeps_no_error(forking):
     jobs = [forking.beside(_fails, "first"), None, forking.beside(pow, 2, 5)]
     runner.settle(*jobs)  # no error raised
     assert jobs[2].result() == 32
+
+
+def _rows(memo, pages):
+    """A step that keeps a part per page in the memo, as the open data does (opendata.archive)."""
+    return [memo(("row", page.id), [page], lambda p=page: (p.title, os.getpid())) for page in pages]
+
+
+def test_what_a_forked_step_computes_is_kept_by_the_parents_memo(forking):
+    from archive.content.read import Entity
+    from archive.pages.tree import Memo
+
+    pages = [Entity(f"docs/essays/{n}.md", {"id": n, "type": "essay", "title": n.upper()}, {}, "", 5, 4) for n in "ab"]
+    memo = Memo()
+    rows = memo.beside(forking, "rows", pages, _rows, memo, pages).result()
+    assert forking.forked == 1 and [title for title, _ in rows] == ["A", "B"] and rows[0][1] != os.getpid()
+    # Kept here with this process's own pages, as if computed here: asked again, nothing is forked or computed.
+    assert memo._kept["rows"][0] == tuple(pages) and all(a is b for a, b in zip(memo._kept["rows"][0], pages))
+    assert memo._kept[("row", "a")][0][0] is pages[0] and memo._inner["rows"] == {("row", "a"), ("row", "b")}
+    assert memo.beside(forking, "rows", pages, _fails, "computed again").result() == rows and forking.forked == 1
+    # A page edited: the child computes its part only, and the other is kept from before.
+    edited = [pages[0], Entity("docs/essays/b.md", {"id": "b", "type": "essay", "title": "B2"}, {}, "", 5, 4)]
+    again = memo.beside(forking, "rows", edited, _rows, memo, edited).result()
+    assert forking.forked == 2 and again[0] == rows[0] and again[1][0] == "B2" and again[1][1] != rows[1][1]
+    assert memo._kept[("row", "b")][0][0] is edited[1]

@@ -30,9 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     parser.add_argument("--serial", action="store_true", help="run every step in order, in this process (the reference path)")
-    parser.add_argument("--cache", type=Path, help="where citations formatted by one build are kept for the next "
-                                                   "(default: build/cache/ beside mkdocs.yml)")
-    parser.add_argument("--no-cache", action="store_true", help="format every citation afresh (the plain path)")
+    parser.add_argument("--cache", type=Path, help="where one build keeps for the next the citations it formatted and "
+                                                   "the state of its generation (default: build/cache/ beside mkdocs.yml)")
+    parser.add_argument("--no-cache", action="store_true", help="keep nothing between builds: format every citation "
+                                                                "and generate every page afresh (the plain path)")
     parser.add_argument("--remote", default="origin", help="deploy: the git remote holding gh-pages (default: origin)")
     parser.add_argument("--push", action="store_true", help="deploy: push gh-pages to the remote")
     args = parser.parse_args(argv)
@@ -66,11 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(corpus.entities)} pages checked, no errors ({time.perf_counter() - started:.2f} s).")
         return 0
     # Imported here, not above: `check` needs none of this (rendering, citeproc, jsonschema, MkDocs).
-    from archive.content import urls
-    from archive.citation.csl import CitationError
-    from archive.content.errors import ContentErrors
     from archive.runner import Parallel, Serial
-    from archive.site import publish
     from archive.site.build import Build
 
     build = Build.from_config(args.config, docs=args.docs, out=args.out,
@@ -79,13 +76,27 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return serve(build, args.config, args.addr, site_given)
     try:
+        return _generate_and_publish(build, args, started)
+    finally:
+        build.finish()
+
+
+def _generate_and_publish(build, args, started: float) -> int:
+    """`site` and `urls`: generate, then publish the site or update the manifest of published URLs."""
+    from archive.content import urls
+    from archive.citation.csl import CitationError
+    from archive.content.errors import ContentErrors
+    from archive.site import publish
+
+    try:
         result = build.generate()
     except ContentErrors as exc:
         return _report(exc.errors)
     except CitationError as exc:  # citeproc-js missing or failing: say what to do, no traceback
         print(exc, file=sys.stderr)
         return 1
-    print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed)")
+    afresh = "" if result.computed is None else f"; {result.computed} part(s) generated afresh"
+    print(f"generated {len(result.pages)} pages into {args.out} ({len(result.written)} changed, {len(result.removed)} removed{afresh})")
     if args.command == "urls":
         added = urls.update(args.docs, urls.published(result.corpus, result.pages))
         print(f"{args.docs / urls.MANIFEST}: {len(added)} URL(s) added" + "".join(f"\n  {u}" for u in added))

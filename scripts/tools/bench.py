@@ -4,8 +4,10 @@
 For each size a synthetic corpus (archive/synth.py) is written, then:
 - ours, cold: `scripts/build.py site` (check + generate + MkDocs with our theme overrides, hooks and
   search index) into a fresh site, with an empty cache: every citation formatted by citeproc-js;
-- ours, warm: the same build again, into a fresh site, with the citations the cold build kept
-  (archive/citation/kept.py), as every build after the first on the same day finds them;
+- ours, warm: after an editor's edit (the first document retitled), the same build again into a
+  fresh tree and site, with what the cold build kept: the citations it formatted
+  (archive/citation/kept.py) and the state of its generation (archive/pages/state.py), as the
+  editor's next `make site` finds them;
 - bare: `mkdocs build` of the Markdown tree ours generated, with Material, the same Markdown
   extensions, theme features and nav, but none of our additions (no hooks, no theme overrides, no
   extra CSS/JS, no post-processing), and Material's default search plugin.
@@ -139,6 +141,7 @@ def bench_size(documents: int, work: Path, runs: int, baseline: Path | None = No
     for _ in range(runs):
         shutil.rmtree(cache, ignore_errors=True)
         ours.append(_site(ROOT, docs, generated, ours_site, "--cache", str(cache)))
+        preview_bench.retitle(sorted((docs / "documents").glob("*.md"))[0], f"Retitled before warm build {len(warm) + 1}")
         warm.append(_site(ROOT, docs, generated, ours_site, "--cache", str(cache)))
         if baseline:
             base.append(_site(baseline, docs, work / "generated-baseline", work / "site-baseline", "--cache", str(cache)))
@@ -217,7 +220,8 @@ def table(rows: list[dict], runs: int) -> str:
     lines = [
         f"Machine: {machine()}. Build times are the median of {runs} run(s); check time the median of 3.",
         "",
-        "Ours cold: an empty citation cache; warm: the same build again with what the cold one kept.",
+        "Ours cold: an empty cache; warm: after one document is retitled, again with what the cold build kept "
+        "(its citations and the state of its generation).",
         "",
         "| documents | pages | ours s cold / warm | bare s | ratio cold / warm | CPU s ours cold / warm / bare "
         "| CPU ratio cold / warm | ours ms/page (warm) | bare ms/page | peak MB ours/bare "

@@ -86,6 +86,13 @@ def _showing(site: Path, title: str) -> list[str]:
     return found
 
 
+def retitle(page: Path, title: str) -> None:
+    """An editor's edit: the page's front-matter title replaced."""
+    text = page.read_text(encoding="utf-8")
+    page.write_text("\n".join(f'title: "{title}"' if line.startswith("title:") else line for line in text.split("\n")),
+                    encoding="utf-8")
+
+
 def _title(page: Path) -> str:
     """The page's title as the build reads it (its own front-matter parser)."""
     entity, errors = load_file(page, page.parent)
@@ -119,15 +126,13 @@ def measure(docs: Path, edits: int = 5, work: Path | None = None) -> dict:
         latencies, signals, late, settled, counts, cpu = [], [], [], [], [], []
         for n in range(edits):
             page = pages[(n * 7919) % len(pages)]  # spread over the corpus, the same every run
-            text = page.read_text(encoding="utf-8")
             before = _title(page)
             urls = [base + u for u in _showing(work / "site", before)]
             title = f"Edited title {n} of the preview bench"
-            edited = "\n".join(f'title: "{title}"' if line.startswith("title:") else line for line in text.split("\n"))
             old = html.escape(before, quote=False).encode()
             waiting, rounds, epoch = set(urls), status()["rounds"], _epoch(base)
             t0, c0 = time.perf_counter(), proctree.cpu(proc.pid)
-            page.write_text(edited, encoding="utf-8")
+            retitle(page, title)
 
             def current():
                 for url in sorted(waiting):

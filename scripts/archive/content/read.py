@@ -145,9 +145,15 @@ def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Cor
     return corpus
 
 
-def _load_cached(path: Path, base: Path, cache: dict) -> tuple[Entity | None, list[ContentError]]:
+def file_signature(path: Path) -> tuple:
+    """What tells, without reading it, that a file is as it was (load's cache): its modification time,
+    size and inode."""
     stat = path.stat()
-    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def _load_cached(path: Path, base: Path, cache: dict) -> tuple[Entity | None, list[ContentError]]:
+    signature = file_signature(path)
     kept = cache.get(str(path))
     if kept is None or kept[0] != signature:
         kept = cache[str(path)] = (signature, *load_file(path, base))

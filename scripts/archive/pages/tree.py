@@ -15,6 +15,7 @@ Whatever is computed, what reaches MkDocs is only what changed byte for byte (Ge
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class Generated:
     removed: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # the whole tree as written
     topic_links: dict[str, str] = field(default_factory=dict)  # topic -> URL where its listing starts
+    computed: int | None = None  # results the Memo computed afresh, the others kept (None: the plain path)
 
     @property
     def page_records(self) -> records.PageRecords:
@@ -57,6 +59,9 @@ class Compute:
 
     def __call__(self, key, inputs, fn, *args):
         return fn(*args)
+
+    def beside(self, runner, key, inputs, fn, *args, later: bool = False) -> Job:
+        return runner.beside(fn, *args, later=later)
 
     def settled(self, corpus: Corpus, links: graph.Graph, reach=None) -> set[str]:
         return set()
@@ -86,6 +91,7 @@ class Memo:
         self._links: graph.Graph | None = None
         self._round = None  # this round's pages, which of them changed, the last round's graph
         self.computed = 0  # results computed (not reused) since the last prune(), for the preview's log
+        self._made: set = set()  # the keys of those results
         self.deferring = False
         self.pending = False  # a deferred result is out of date
 
@@ -116,7 +122,48 @@ class Memo:
             self._inner.pop(key, None)
         self._kept[key] = (tuple(inputs), result)
         self.computed += 1
+        self._made.add(key)
         return result
+
+    def beside(self, runner, key, inputs, fn, *args, later: bool = False) -> Job:
+        """self(key, inputs, fn, *args), run as runner.beside runs a step (`later`: see there). A forked child's memo is a
+        copy: the child sends back what it computed, with each page it was computed from named by its
+        path (the parent's Entity of that path is the same object), and this memo takes it in when the
+        result is collected, so that it is kept as if computed here."""
+        if self._fresh(key, inputs):  # kept: nothing to compute, no child needed
+            return Job(self(key, inputs, fn, *args))
+        return _Adopting(runner.beside(self._sent_back, os.getpid(), key, inputs, fn, *args, later=later), self,
+                         {e.path: e for e in inputs if isinstance(e, Entity)})
+
+    def _sent_back(self, parent: int, key, inputs, fn, *args) -> tuple:
+        """(the result, what a forked child computed for it: key -> (inputs, result, inner keys), and
+        the keys it used); in the parent's own process, nothing more to send."""
+        before = set(self._made)
+        result = self(key, inputs, fn, *args)
+        if os.getpid() == parent:
+            return result, None
+        pages = {id(e): e.path for e in inputs if isinstance(e, Entity)}
+        parts = {key, *self._inner.get(key, ())}
+        sent = {}
+        for made in (self._made - before) & parts:
+            named = _named(self._kept[made][0], pages)
+            if named is not None:
+                sent[made] = (named, self._kept[made][1], self._inner.get(made))
+        return result, (sent, parts)
+
+    def _take(self, sent: dict, used: set, pages: dict) -> None:
+        """What a forked child computed (_sent_back), its pages' paths turned back into `pages`' Entities."""
+        for key, (named, result, inner) in sent.items():
+            if any(isinstance(value, _Page) and value.path not in pages for value in named):
+                continue  # a page the parent does not have: not kept
+            inputs = tuple(pages[value.path] if isinstance(value, _Page) else value for value in named)
+            self._kept[key] = (inputs, result)
+            if inner:
+                self._inner[key] = inner
+            else:
+                self._inner.pop(key, None)
+        self._used.update(used)
+        self.computed += len(sent)
 
     def settled(self, corpus: Corpus, links: graph.Graph, reach=graph.Graph.neighbours) -> set[str]:
         """The ids of the pages whose inputs are the same objects as last time, found without comparing
@@ -156,6 +203,7 @@ class Memo:
         for key in stale:
             self._kept[key] = (made[key], fresh[key])
         self.computed += len(stale)
+        self._made.update(stale)
         self._used.update(inputs)
         return {key: self._kept[key][1] for key in inputs}
 
@@ -164,6 +212,7 @@ class Memo:
         same = self._fresh(name, [value])
         self._kept[name] = ((value,), None)
         self._used.add(name)
+        self._made.add(name)
         return same
 
     def changed_keys(self, name: str, mapping: dict) -> set | None:
@@ -172,6 +221,7 @@ class Memo:
         kept = self._kept.get(name)
         self._kept[name] = ((mapping,), None)
         self._used.add(name)
+        self._made.add(name)
         if kept is None:
             return None
         before = kept[0][0]
@@ -181,7 +231,43 @@ class Memo:
         """Forget results not asked for since the last prune (deleted pages), releasing their inputs."""
         self._kept = {key: kept for key, kept in self._kept.items() if key in self._used}
         self._inner = {key: inner for key, inner in self._inner.items() if key in self._kept}
-        self._used, self.computed, self._round = set(), 0, None
+        self._used, self.computed, self._round, self._made = set(), 0, None, set()
+
+
+class _Page:
+    """An Entity named by its path, in what a forked child sends back to its parent (Memo.beside)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str):
+        self.path = path
+
+
+def _named(inputs: tuple, pages: dict[int, str]) -> tuple | None:
+    """`inputs` with each Entity replaced by its _Page; None if one is not among `pages` (id -> path)."""
+    named = []
+    for value in inputs:
+        if isinstance(value, Entity):
+            if id(value) not in pages:
+                return None
+            value = _Page(pages[id(value)])
+        named.append(value)
+    return tuple(named)
+
+
+class _Adopting:
+    """A step's Job whose result brings what its forked child computed into the memo (Memo.beside)."""
+
+    def __init__(self, job: Job, memo: Memo, pages: dict[str, Entity]):
+        self._job, self._memo, self._pages, self._done = job, memo, pages, False
+
+    def result(self):
+        if not self._done:
+            self._value, sent = self._job.result()
+            if sent is not None:
+                self._memo._take(*sent, self._pages)
+            self._done = True
+        return self._value
 
 
 def _near(index: dict[str, Entity], links: graph.Graph, entity: Entity) -> list[Entity]:
@@ -208,8 +294,8 @@ def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing
     revised = revised or {}
     by_type = {t: corpus.of_type(t) for t in TYPES}
     sources = by_type["source"]
-    bibliography = runner.beside(memo, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
-                                 indexes.bibliography, sources, revised, citeproc)  # citeproc-js, on another CPU
+    bibliography = memo.beside(runner, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
+                               indexes.bibliography, sources, revised, citeproc)  # citeproc-js, on another CPU
     index, links = corpus.by_id(), links or graph.build(corpus)
     parts = None if memo is compute else memo  # the pages of long listings, each kept while unchanged
     writer = PageWriter(index, links, limits, parts)
@@ -293,28 +379,48 @@ def generate(docs: Path, out: Path, release: Release, runner=None, limits: Limit
 
 
 class Regenerator:
-    """generate() again and again into the same tree (the live preview): the same result, byte for
-    byte, recomputing only what the edits since the last time changed (Memo)."""
+    """generate() again and again into the same tree (the live preview), or once from the state an
+    earlier build kept (pages/state.py): the same result, byte for byte, recomputing only what the
+    edits since the last time changed (Memo). `runner`: how the steps beside the pages run (Serial
+    beside the live-reload server's threads); `kept_state`: (memo, read cache) from state.restore."""
 
-    def __init__(self, docs: Path, out: Path, release: Release, limits: Limits = Limits(), kept: Kept | None = None):
+    def __init__(self, docs: Path, out: Path, release: Release, limits: Limits = Limits(), kept: Kept | None = None,
+                 runner=None, kept_state: tuple | None = None):
         self.docs, self.out, self.release, self.limits = docs, out, release, limits
-        self.memo = Memo()
+        self.runner = runner or Serial()
+        self.memo, self.read = kept_state or (Memo(), {})  # read: check()'s cache
         self.citeproc = csl.Citeproc(kept)  # kept from round to round: its style engines are slow to build
-        self._read: dict = {}  # check()'s cache
         self._files: dict[str, bytes] | None = None  # the tree as last written
+        self.changed = True  # whether the last round changed the state (what state.save would keep)
+        self._before: tuple = ({}, set())  # the file cache and the memo's keys as the round found them
 
-    def generate(self, defer: bool = False) -> Generated:
-        """`defer`: leave what no page shows for a later generate() (Memo.deferring)."""
+    def generate(self, defer: bool = False, end: bool = True) -> Generated:
+        """`defer`: leave what no page shows for a later generate() (Memo.deferring); `end`: end the
+        round now (end()), else once the steps beside the pages are collected (a build's: the memo
+        then keeps what their forked children computed)."""
         self.memo.deferring, self.memo.pending = defer, False
+        self._before = dict(self.read.get("read", {})), set(self.memo._kept)
         try:
-            result = _generate(self.docs, self.out, self.release, Serial(), self.limits, self.memo, self._read,
+            result = _generate(self.docs, self.out, self.release, self.runner, self.limits, self.memo, self.read,
                                self._files, self.citeproc)
         except ContentErrors:
-            self.memo.prune()
+            self.end()
             raise
-        self.memo.prune()
-        self._files = result.files
+        result.computed, self._files = self.memo.computed, result.files
+        if end:
+            self.end()
         return result
+
+    def end(self) -> None:
+        """End the round: forget what it did not use, and say whether it changed the state (`changed`)."""
+        (files_before, keys_before), files = self._before, self.read.get("read", {})
+        changed = bool(self.memo.computed) or files.keys() != files_before.keys() or any(
+            files[name] is not files_before[name] for name in files)
+        self.memo.prune()
+        self.changed = changed or set(self.memo._kept) != keys_before
+
+    def close(self) -> None:
+        self.citeproc.close()
 
 
 def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, links, citeproc) -> records.PageRecords:
@@ -361,11 +467,12 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     every = [*corpus.entities, corpus.changelog, revised, release]
     # Beside the pages: the open data; and, yielding to everything else, the cite boxes and head
     # metadata, which MkDocs needs only once it has rendered every page's Markdown.
-    tree_job = runner.beside(memo, "tree-files", every, records.tree_files, corpus, release, revised,
-                             None if memo is compute else memo)
+    tree_job = memo.beside(runner, "tree-files", every, records.tree_files, corpus, release, revised,
+                           None if memo is compute else memo)
     # the plain path needs it in render_pages only
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
-    records_job = runner.beside(_records, corpus, release, revised, memo, links, citeproc, later=True)
+    records_job = memo.beside(runner, "records", every, _records, corpus, release, revised, memo, links, citeproc,
+                              later=True)
     topic_listing = memo("topic-listing", corpus.entities, topics.listing, corpus.entities, limits)
     pages, order = render_pages(corpus, release, topic_listing, runner, revised, limits, memo, links, citeproc)
     citable_pages, citable_files = tree_job.result()

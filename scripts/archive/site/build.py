@@ -22,7 +22,7 @@ from markupsafe import escape
 from archive.citation import records, versions
 from archive.citation.kept import Kept
 from archive.citation.versions import Release
-from archive.pages import topics, wholerecord
+from archive.pages import state, topics, wholerecord
 from archive.pages.paging import Limits
 from archive.pages.tree import Generated, Regenerator, generate
 from archive.runner import Job, Parallel, Serial, settle
@@ -92,6 +92,8 @@ class Build:
     _incremental: bool = False
     _downloads: dict[str, str] = field(default_factory=dict)  # the citation records in the site
     _rewritten: dict = field(default_factory=dict)  # the preview's printed pages, kept (wholerecord.bodies)
+    _carrying: tuple | None = None  # (Regenerator, key) of a build whose state is to be kept (pages/state.py)
+    _saving: Job | None = None  # that state being written
     _filled: dict[str, tuple] = field(default_factory=dict)  # the preview's volumes: URL -> what the site's is made of (wholerecord.marks)
     _reindex: threading.Thread | None = None
     _reindex_stop: threading.Event = field(default_factory=threading.Event)  # set: the running reindex gives up
@@ -110,9 +112,42 @@ class Build:
         return cls(docs=(docs or root / SOURCE).resolve(), out=out.resolve(), release=release_of(settings), **options)
 
     def generate(self) -> Generated:
-        """Check and generate (raises ContentErrors, writing nothing, on bad content)."""
-        self.generated = generate(self.docs, self.out, self.release, self.runner, self.limits, self._kept())
+        """Check and generate (raises ContentErrors, writing nothing, on bad content). With a cache, from
+        the state the last build kept (pages/state.py), which this one keeps in turn, beside the build."""
+        if self.cache is None:  # the plain path
+            self.generated = generate(self.docs, self.out, self.release, self.runner, self.limits, None)
+            return self.generated
+        key = state.key(self.release, self.limits, self.docs, self.out)
+        regenerator = Regenerator(self.docs, self.out, self.release, self.limits, self._kept(), self.runner,
+                                  state.restore(self.cache, key))
+        try:
+            self.generated = regenerator.generate(end=False)
+        finally:
+            regenerator.close()
+        self._carrying = (regenerator, key)
         return self.generated
+
+    def _keep_state(self) -> None:
+        """Once the steps beside the pages are collected (the memo then holds what they computed): end
+        the generation's round and keep its state for the next build, beside this one, if it changed."""
+        regenerator, key = self._carrying
+        self._carrying = None
+        regenerator.end()
+        if regenerator.changed:
+            self._saving = self.runner.beside(state.save, self.cache, key, regenerator.memo, regenerator.read, later=True)
+
+    def finish(self) -> None:
+        """Keep the generation's state if MkDocs did not (`build.py urls`), and wait for it to be written
+        (a failure to keep it costs the next build time, nothing else)."""
+        if self._carrying is not None:
+            try:
+                self.generated.page_records  # the steps beside the pages, collected
+            except Exception:  # noqa: BLE001 - reported where the build needs them; nothing is kept
+                self._carrying = None
+            else:
+                self._keep_state()
+        settle(self._saving)
+        self._saving = None
 
     def _kept(self) -> Kept | None:
         return Kept(self.cache) if self.cache is not None else None
@@ -203,6 +238,8 @@ class Build:
         run = self._run
         run.order = [file.src_uri for file in files.documentation_pages()]
         extras, newest = self.generated.page_records.extras, max(self.generated.revised.values(), default=None)
+        if self._carrying is not None:
+            self._keep_state()
         for file in files.documentation_pages():  # the sitemap's lastmod, rendered next: the page's last revision
             if file.page is not None:  # (a generated listing: the newest revision of the record)
                 file.page.update_date = extras.get(file.src_uri, {}).get("last_revised") or newest or file.page.update_date
@@ -246,6 +283,7 @@ class Build:
             run.policy.finish(site, known=self._incremental)  # last: it sees every page's final HTML
             if run.search is not None:
                 run.search.result()
+            settle(self._saving)  # MkDocs run on its own (`mike deploy`) calls no finish()
         except (wholerecord.PrintPageError, csp.CspError, search.SearchIndexFailed) as exc:
             raise BuildError(str(exc)) from None
         if self._regenerator is not None:
