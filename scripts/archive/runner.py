@@ -5,7 +5,8 @@ exception is raised again by result(); tests build both ways and compare the sit
 MkDocs renders on one CPU. A step that shares nothing with the rest (the cite boxes and open data,
 the bibliography's citeproc run, the citation records written into the site, the whole-record page)
 can use a second one. A forked child sees the parent's data as it was, so nothing is copied in; only
-the result comes back, pickled through a pipe. Forking is only safe in a process with no other
+the result comes back, pickled through a pipe (with, for a step run through the generation's memo,
+what the memo is to keep: tree.Memo.beside). Forking is only safe in a process with no other
 threads (under `mkdocs serve` the live-reload server has some): there, and where fork or a second CPU
 is missing, Parallel runs the step in place.
 """

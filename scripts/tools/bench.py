@@ -18,8 +18,9 @@ ratio therefore measures exactly what our generation and enrichment add on top o
 own rendering of the same pages.
 
 With `--baseline REV`, the same corpus is also built, run for run in turn with ours, by the engine of
-another commit (checked out into a temporary git worktree), with the citations ours' cold build kept:
-the table then gives ours warm against it, on the same machine in the same minutes.
+another commit (checked out into a temporary git worktree), with the citations ours' cold build kept
+(not the state of ours' generation, which serves one engine only): the table then gives ours warm
+against it, on the same machine in the same minutes.
 
 Each build runs in a child process. Its peak memory is that of the whole process tree (the build,
 its forked steps, Node, Pagefind): the sum of their proportional set sizes (a page shared by a forked

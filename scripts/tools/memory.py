@@ -68,14 +68,18 @@ def main() -> int:
     if args.trace:
         tracemalloc.start()
     with tempfile.TemporaryDirectory(prefix="archive-memory-") as work:
+        # A cache of its own: the state it keeps (pages/state.py) would replace the editor's in build/cache.
         build = Measured.from_config(ROOT / "mkdocs.yml", docs=args.docs.resolve(), out=Path(work) / "generated",
-                                     trace=args.trace)
+                                     cache=Path(work) / "cache", trace=args.trace)
         build.note("start")
         build.generate()
         build.note("checked and generated", generated_markdown=sum(len(t) for t in build.generated.pages.values()))
         gc.collect()
         gc.freeze()  # as build.py site does
-        build.publish(ROOT / "mkdocs.yml", Path(work) / "site")
+        try:
+            build.publish(ROOT / "mkdocs.yml", Path(work) / "site")
+        finally:
+            build.finish()
     for stage, resident, held in build.notes:
         print(f"{stage}: " + (f"{resident / MB:,.0f} MB resident" if resident else ""))
         for name, size in held.items():

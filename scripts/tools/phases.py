@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archive import cli  # noqa: E402
-from archive.pages import wholerecord  # noqa: E402
+from archive.pages import state, wholerecord  # noqa: E402
 from archive.site import build, csp, search  # noqa: E402
 
 STARTED, MAIN = time.perf_counter(), os.getpid()
@@ -54,7 +54,8 @@ def timed(owner, name: str, label: str | None = None) -> None:
 
 
 STEPS = [
-    (build, "generate", "generate (check, pages, open data)"),
+    (build.Build, "generate", "generate (check, pages, open data)"),
+    (state, "restore", "generation's state: restore"),
     (build.Build, "on_pre_build", "MkDocs: on_pre_build"),
     (build.Build, "on_env", "MkDocs: every page's Markdown rendered; on_env"),
     (build.Build, "on_post_build", "MkDocs: every page written; on_post_build"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,9 +88,9 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[ContentError]]:
-    """Decode a file as UTF-8 without BOM; report where it is not."""
-    raw = path.read_bytes()
+def read_text(path: Path, shown: str, raw: bytes | None = None) -> tuple[str | None, list[ContentError]]:
+    """Decode a file (`raw`: its bytes, read already) as UTF-8 without BOM; report where it is not."""
+    raw = path.read_bytes() if raw is None else raw
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [ContentError(shown, 1, "file starts with a byte-order mark (BOM): save it as UTF-8 without BOM")]
     try:
@@ -104,9 +105,9 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[ContentError]]:
     return text.replace("\r\n", "\n"), []
 
 
-def load_file(path: Path, base: Path) -> tuple[Entity | None, list[ContentError]]:
+def load_file(path: Path, base: Path, raw: bytes | None = None) -> tuple[Entity | None, list[ContentError]]:
     shown = display_path(path, base)
-    text, errors = read_text(path, shown)
+    text, errors = read_text(path, shown, raw)
     if text is None:
         return None, errors
     parsed = frontmatter.split(text, shown)
@@ -127,8 +128,10 @@ def content_files(docs: Path) -> list[Path]:
 def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Corpus:
     """Load every entity page under `docs`. Paths in messages are relative to `base` (default: docs' parent).
 
-    `cache`, kept by the caller from one load to the next (the live preview), makes a file whose size
-    and modification time are unchanged give the same Entity object again instead of being parsed."""
+    `cache`, kept by the caller from one load to the next (the live preview, and a build through the
+    state it keeps, pages/state.py), makes a file whose size and modification time are unchanged give
+    the same Entity object again instead of being parsed: path -> (signature, entity, errors, digest of
+    the bytes parsed)."""
     base = base or docs.parent
     corpus = Corpus(docs)
     paths = content_files(docs)
@@ -156,5 +159,6 @@ def _load_cached(path: Path, base: Path, cache: dict) -> tuple[Entity | None, li
     signature = file_signature(path)
     kept = cache.get(str(path))
     if kept is None or kept[0] != signature:
-        kept = cache[str(path)] = (signature, *load_file(path, base))
+        raw = path.read_bytes()  # read after the signature: a file changed meanwhile is read again next time
+        kept = cache[str(path)] = (signature, *load_file(path, base, raw), hashlib.blake2b(raw).digest())
     return kept[1], kept[2]

@@ -47,7 +47,7 @@ class Generated:
     removed: list[str] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # the whole tree as written
     topic_links: dict[str, str] = field(default_factory=dict)  # topic -> URL where its listing starts
-    computed: int | None = None  # results the Memo computed afresh, the others kept (None: the plain path)
+    computed: int | None = None  # results the Memo computed afresh by the end of generate() (None: the plain path)
 
     @property
     def page_records(self) -> records.PageRecords:
@@ -90,7 +90,7 @@ class Memo:
         self._entities: dict[str, Entity] | None = None  # the last round's pages and graph (settled())
         self._links: graph.Graph | None = None
         self._round = None  # this round's pages, which of them changed, the last round's graph
-        self.computed = 0  # results computed (not reused) since the last prune(), for the preview's log
+        self.computed = 0  # results computed (not reused) since the last prune(): logged, and whether to keep the state
         self._made: set = set()  # the keys of those results
         self.deferring = False
         self.pending = False  # a deferred result is out of date
@@ -396,14 +396,14 @@ class Regenerator:
 
     def generate(self, defer: bool = False, end: bool = True) -> Generated:
         """`defer`: leave what no page shows for a later generate() (Memo.deferring); `end`: end the
-        round now (end()), else once the steps beside the pages are collected (a build's: the memo
-        then keeps what their forked children computed)."""
+        round now (end()); False: the caller calls end() once the steps beside the pages are collected
+        (a build's: the memo then keeps what their forked children computed), before anything else."""
         self.memo.deferring, self.memo.pending = defer, False
         self._before = dict(self.read.get("read", {})), set(self.memo._kept)
         try:
             result = _generate(self.docs, self.out, self.release, self.runner, self.limits, self.memo, self.read,
                                self._files, self.citeproc)
-        except ContentErrors:
+        except BaseException:  # bad content, a failed step: the next round starts from what this one used
             self.end()
             raise
         result.computed, self._files = self.memo.computed, result.files

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from archive.site.mdext import ArchiveExtension
 
 CITATION_CFF = "CITATION.cff"  # beside mkdocs.yml
 SOURCE = "docs"  # the authored pages, beside mkdocs.yml
-CACHE = "build/cache"  # beside mkdocs.yml: what one build keeps for the next (citation/kept.py)
+CACHE = "build/cache"  # beside mkdocs.yml: what one build keeps for the next (citation/kept.py, pages/state.py)
 
 
 def versioned(config: dict) -> bool:
@@ -83,7 +84,7 @@ class Build:
     serving: bool = False  # under `mkdocs serve`: regenerate before every rebuild
     publishing: bool = False  # MkDocs on its own (`mkdocs build`, `mike deploy`): a local site_url is refused
     limits: Limits = field(default_factory=Limits)  # how long listings and printed volumes grow before they split
-    cache: Path | None = None  # citeproc-js's answers kept between builds; None: format every citation (the plain path)
+    cache: Path | None = None  # citations and generation's state kept between builds; None: the plain path
     generated: Generated | None = None
     _run: _Rendering | None = None
     # The live preview (archive/site/preview.py): regenerates through a Memo, and after its first
@@ -134,20 +135,27 @@ class Build:
         self._carrying = None
         regenerator.end()
         if regenerator.changed:
-            self._saving = self.runner.beside(state.save, self.cache, key, regenerator.memo, regenerator.read, later=True)
+            try:
+                self._saving = self.runner.beside(state.save, self.cache, key, regenerator.memo, regenerator.read,
+                                                  later=True)
+            except OSError as exc:  # no fork (memory): the build goes on, the next one generates afresh
+                _not_kept(self.cache, exc)
+
+    def _saved(self) -> None:
+        """Wait for the state being kept; say so if it could not be (it costs the next build time only)."""
+        job, self._saving = self._saving, None
+        if job is not None:
+            try:
+                job.result()
+            except Exception as exc:  # noqa: BLE001 - a cache: reported, never the build's failure
+                _not_kept(self.cache, exc)
 
     def finish(self) -> None:
-        """Keep the generation's state if MkDocs did not (`build.py urls`), and wait for it to be written
-        (a failure to keep it costs the next build time, nothing else)."""
-        if self._carrying is not None:
-            try:
-                self.generated.page_records  # the steps beside the pages, collected
-            except Exception:  # noqa: BLE001 - reported where the build needs them; nothing is kept
-                self._carrying = None
-            else:
-                self._keep_state()
-        settle(self._saving)
-        self._saving = None
+        """After `build.py site` or `urls`: wait for the generation's state being kept. Where MkDocs did not
+        get as far as keeping it (`urls`, or a build that failed early), nothing is kept: waiting for the
+        cite boxes that it needs would only delay the command."""
+        self._carrying = None
+        self._saved()
 
     def _kept(self) -> Kept | None:
         return Kept(self.cache) if self.cache is not None else None
@@ -283,7 +291,7 @@ class Build:
             run.policy.finish(site, known=self._incremental)  # last: it sees every page's final HTML
             if run.search is not None:
                 run.search.result()
-            settle(self._saving)  # MkDocs run on its own (`mike deploy`) calls no finish()
+            self._saved()  # MkDocs run on its own (`mike deploy`) calls no finish()
         except (wholerecord.PrintPageError, csp.CspError, search.SearchIndexFailed) as exc:
             raise BuildError(str(exc)) from None
         if self._regenerator is not None:
@@ -398,3 +406,10 @@ class Build:
             if self._run.indexer is not None:
                 self._run.indexer.stop()
             settle(self._run.downloads, self._run.whole_record, self._run.search)
+        settle(self._saving)  # the generation's state, being kept: not left to be killed half-written at exit
+        self._saving = None
+
+
+def _not_kept(cache: Path, exc: BaseException) -> None:
+    print(f"{cache / state.FILE}: the generation's state could not be kept ({exc}); the next build generates "
+          "every page afresh", file=sys.stderr)
