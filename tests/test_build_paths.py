@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -113,3 +114,24 @@ def test_a_kept_state_serves_only_its_own_key_and_only_files_whose_bytes_are_the
     assert state.restore(cache, "another key") is None
     (cache / state.FILE).write_bytes(b"torn")
     assert state.restore(cache, "key") is None
+
+
+def test_a_state_kept_the_day_before_gives_every_page_the_new_access_date(tmp_path):
+    """The key leaves out the build's date: what shows it must be remade from the state, edited or not."""
+    from dataclasses import replace
+
+    from archive.pages.tree import Regenerator, generate
+    from support.site import local_release
+
+    days = [replace(local_release(), built=day) for day in ("2026-01-01", "2026-01-02")]
+    yesterday = Regenerator(FIXTURE_DOCS, tmp_path / "kept", days[0])
+    yesterday.generate().page_records  # noqa: B018 - the cite boxes, as a build collects them
+    yesterday.close()
+    # The state as a build restores it (state.restore): the same objects, through one pickle.
+    kept_state = pickle.loads(pickle.dumps((yesterday.memo, yesterday.read)))
+    today = Regenerator(FIXTURE_DOCS, tmp_path / "kept", days[1], kept_state=kept_state)
+    kept = today.generate().page_records
+    today.close()
+    plain = generate(FIXTURE_DOCS, tmp_path / "plain", days[1]).page_records
+    assert "2026" in "".join(plain.downloads.values())
+    assert kept.extras == plain.extras and kept.downloads == plain.downloads

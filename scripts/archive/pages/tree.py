@@ -434,9 +434,13 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
     # reaches the records of those pointing at it, and of those pointing at these. A changed changelog
     # (corrections) may reach any page; a revision date (an edit, or a commit with no file changed)
     # only its own page's.
+    # A new release (another day's access date, in a build from the state kept the day before) may reach
+    # every page's too.
     redated = memo.changed_keys("revised", revised)
     same_changelog = memo.unchanged("changelog", corpus.changelog)
-    settled = memo.settled(corpus, links, graph.Graph.naming) - redated if same_changelog and redated is not None else set()
+    same_release = memo.unchanged("release", release)
+    settled = (memo.settled(corpus, links, graph.Graph.naming) - redated
+               if same_changelog and same_release and redated is not None else set())
     inputs = {("records", e.id): (lambda e=e: [e, *(index[i] for i in links.named(e.id) if i in index), revised[e.id],
                                               tuple(corrections.get(e.id, ())), release])
               for e in corpus.entities}
