@@ -406,8 +406,7 @@ class Build:
             if self._run.indexer is not None:
                 self._run.indexer.stop()
             settle(self._run.downloads, self._run.whole_record, self._run.search)
-        settle(self._saving)  # the generation's state, being kept: not left to be killed half-written at exit
-        self._saving = None
+        self._saved()  # the generation's state, being kept: not left to be killed half-written at exit
 
 
 def _not_kept(cache: Path, exc: BaseException) -> None:
