@@ -35,6 +35,14 @@ def test_serial_runs_each_step_now():
     assert serial.beside(os.getpid).result() == os.getpid() and serial.forked == 0
 
 
+def test_a_child_runs_as_far_below_the_build_as_its_step_asks(forking):
+    # The bibliography, which the tree waits for, at the build's own priority; the others below it.
+    here = os.nice(0)
+    got = {level: forking.beside(os.nice, 0, nice=level).result() for level in (runner.FIRST, runner.BESIDE, runner.LATER)}
+    assert got == {level: min(here + level, 19) for level in (runner.FIRST, runner.BESIDE, runner.LATER)}
+    assert os.nice(0) == here
+
+
 def test_a_child_returns_a_large_result_whole(forking):
     text = "記録" * 2_000_000  # more than a pipe holds: the child must not block on exit
     assert forking.beside(str.upper, text).result() == text

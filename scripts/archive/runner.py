@@ -17,10 +17,11 @@ import multiprocessing
 import os
 import threading
 
-# Steps beside the build run below its priority, so that the main process (generation, then MkDocs:
-# the path everything waits on) keeps a whole CPU; a child still has one when the build waits for it.
-NICE = 10
-LATER_NICE = 19  # a step wanted after the others runs on what they leave
+# How far below the build's priority a step runs (os.nice). Most run below it, so that the main
+# process (generation, then MkDocs: the path everything waits on) keeps a whole CPU; a child still has
+# one when the build waits for it. A step the main process will wait for however early it starts runs
+# at the build's own priority (FIRST); one wanted after the others runs on what they leave (LATER).
+FIRST, BESIDE, LATER = 0, 10, 19
 
 
 class Job:
@@ -64,8 +65,8 @@ class Serial:
 
     forked = 0  # steps run in a child: none
 
-    def beside(self, fn, *args, later: bool = False) -> Job:
-        """fn(*args); `later`: its result is wanted after the other steps' (it yields the CPU to them)."""
+    def beside(self, fn, *args, nice: int = BESIDE) -> Job:
+        """fn(*args); `nice`: how far below the build it runs, where it runs in a child (FIRST, BESIDE, LATER)."""
         try:
             return Job(fn(*args))
         except Exception as exc:  # noqa: BLE001 - raised by result(), as from a child
@@ -83,12 +84,11 @@ class Parallel(Serial):
         return (threading.active_count() == 1 and (os.cpu_count() or 1) > 1
                 and "fork" in multiprocessing.get_all_start_methods())
 
-    def beside(self, fn, *args, later: bool = False) -> Job:
+    def beside(self, fn, *args, nice: int = BESIDE) -> Job:
         if not self.can_fork():
             return super().beside(fn, *args)
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
-        nice = LATER_NICE if later else NICE
         process = context.Process(target=_child, args=(writer, fn, args, nice), daemon=True)
         process.start()
         writer.close()
@@ -97,7 +97,8 @@ class Parallel(Serial):
 
 
 def _child(pipe, fn, args, nice) -> None:
-    os.nice(nice)
+    if nice:
+        os.nice(nice)
     try:
         pipe.send((True, fn(*args)))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it

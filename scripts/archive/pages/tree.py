@@ -30,7 +30,7 @@ from archive.content.validate import check
 from archive.pages import feed, indexes, paging, topics, wholerecord
 from archive.pages.entity import PageWriter
 from archive.pages.paging import Limits
-from archive.runner import Job, Serial
+from archive.runner import BESIDE, FIRST, LATER, Job, Serial
 
 # Authored folders copied verbatim into the generated tree (stylesheets, scripts, images).
 STATIC_FOLDERS = ("assets",)
@@ -60,8 +60,8 @@ class Compute:
     def __call__(self, key, inputs, fn, *args):
         return fn(*args)
 
-    def beside(self, runner, key, inputs, fn, *args, later: bool = False) -> Job:
-        return runner.beside(fn, *args, later=later)
+    def beside(self, runner, key, inputs, fn, *args, nice: int = BESIDE) -> Job:
+        return runner.beside(fn, *args, nice=nice)
 
     def settled(self, corpus: Corpus, links: graph.Graph, reach=None) -> set[str]:
         return set()
@@ -125,14 +125,14 @@ class Memo:
         self._made.add(key)
         return result
 
-    def beside(self, runner, key, inputs, fn, *args, later: bool = False) -> Job:
-        """self(key, inputs, fn, *args), run as runner.beside runs a step (`later`: see there). A forked child's memo is a
+    def beside(self, runner, key, inputs, fn, *args, nice: int = BESIDE) -> Job:
+        """self(key, inputs, fn, *args), run as runner.beside runs a step (`nice`: see there). A forked child's memo is a
         copy: the child sends back what it computed, with each page it was computed from named by its
         path (the parent's Entity of that path is the same object), and this memo takes it in when the
         result is collected, so that it is kept as if computed here."""
         if self._fresh(key, inputs):  # kept: nothing to compute, no child needed
             return Job(self(key, inputs, fn, *args))
-        return _Adopting(runner.beside(self._sent_back, os.getpid(), key, inputs, fn, *args, later=later), self,
+        return _Adopting(runner.beside(self._sent_back, os.getpid(), key, inputs, fn, *args, nice=nice), self,
                          {e.path: e for e in inputs if isinstance(e, Entity)})
 
     def _sent_back(self, parent: int, key, inputs, fn, *args) -> tuple:
@@ -282,20 +282,17 @@ def _page(writer: PageWriter, entity: Entity) -> tuple[str, dict[str, str]]:
     return text, {path: writer.continued[path] for path in writer.continued if path not in before}
 
 
-def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing, runner=None,
+def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing, bibliography: Job,
                  revised: dict[str, str] | None = None, limits: Limits = Limits(), memo=compute,
                  links: graph.Graph | None = None,
                  citeproc: csl.Citeproc | None = None) -> tuple[dict[str, str], list[wholerecord.Volume]]:
     """(relative path -> Markdown for every generated page, the whole record's volumes), for a valid corpus.
     `revised` (id -> ISO date) gives the bibliography its access dates; `memo`: tree.Memo in the preview;
     `topic_listing`: topics.listing of the corpus (the caller's, which also links the topic chips);
-    `citeproc`: the citeproc-js process to format citations in (else one of their own)."""
-    runner = runner or Serial()
+    `citeproc`: the citeproc-js process to format citations in (else one of their own);
+    `bibliography`: the Job giving indexes.bibliography (started before the other steps beside the pages)."""
     revised = revised or {}
     by_type = {t: corpus.of_type(t) for t in TYPES}
-    sources = by_type["source"]
-    bibliography = memo.beside(runner, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
-                               indexes.bibliography, sources, revised, citeproc)  # citeproc-js, on another CPU
     index, links = corpus.by_id(), links or graph.build(corpus)
     parts = None if memo is compute else memo  # the pages of long listings, each kept while unchanged
     writer = PageWriter(index, links, limits, parts)
@@ -312,7 +309,6 @@ def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing
             listed = by_type[type_name]
             pages.update(memo(("index", type_name), listed, indexes.type_index, type_name, listed, limits, parts))
             ordered[type_name] = indexes.ordered(type_name, listed)
-    path, pages[path], ordered["source"] = bibliography.result()
     if formats.HOW_TO_CITE in index and by_type["document"]:
         example = index.get(formats.EXAMPLE_PAGE) or by_type["document"][0]
         date = revised.get(example.id, release.built or "2000")
@@ -323,6 +319,7 @@ def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing
     pages.update(memo("timeline", everything, indexes.timeline, everything, limits, parts))
     pages.update(memo("topics", everything, topics.topics_page, topic_listing, parts))
     path, pages[path] = memo("home", everything, indexes.home, by_type, release.site_name, release.description)
+    path, pages[path], ordered["source"] = bibliography.result()  # wanted as late as can be
     reading = sorted(TYPES, key=lambda t: ENTITY_TYPES[t].print_order)
     order = [(PLURAL_LABELS[t], [e.md_path for e in ordered[t]]) for t in reading if ordered[t]]
     by_path = {e.md_path: e for e in corpus.entities}
@@ -469,16 +466,20 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
         raise ContentErrors(errors)
     revised = versions.revision_dates(docs, corpus.entities, release.revised)
     every = [*corpus.entities, corpus.changelog, revised, release]
-    # Beside the pages: the open data; and, yielding to everything else, the cite boxes and head
-    # metadata, which MkDocs needs only once it has rendered every page's Markdown.
+    # Beside the pages: first the bibliography, at the build's own priority (citeproc-js sorting every
+    # source: what the tree waits for longest, else), then the open data; and, yielding to everything
+    # else, the cite boxes and head metadata, which MkDocs needs only once it has rendered every page's Markdown.
+    sources = corpus.of_type("source")
+    bibliography = memo.beside(runner, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
+                               indexes.bibliography, sources, revised, citeproc, nice=FIRST)
     tree_job = memo.beside(runner, "tree-files", every, records.tree_files, corpus, release, revised,
                            None if memo is compute else memo)
     # the plain path needs it in render_pages only
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
     records_job = memo.beside(runner, "records", every, _records, corpus, release, revised, memo, links, citeproc,
-                              later=True)
+                              nice=LATER)
     topic_listing = memo("topic-listing", corpus.entities, topics.listing, corpus.entities, limits)
-    pages, order = render_pages(corpus, release, topic_listing, runner, revised, limits, memo, links, citeproc)
+    pages, order = render_pages(corpus, release, topic_listing, bibliography, revised, limits, memo, links, citeproc)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))

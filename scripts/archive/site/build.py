@@ -26,7 +26,7 @@ from archive.citation.versions import Release
 from archive.pages import state, topics, wholerecord
 from archive.pages.paging import Limits
 from archive.pages.tree import Generated, Regenerator, generate
-from archive.runner import Job, Parallel, Serial, settle
+from archive.runner import LATER, Job, Parallel, Serial, settle
 from archive.site import csp, publish, search
 from archive.site.mdext import ArchiveExtension
 
@@ -137,7 +137,7 @@ class Build:
         if regenerator.changed:
             try:
                 self._saving = self.runner.beside(state.save, self.cache, key, regenerator.memo, regenerator.read,
-                                                  later=True)
+                                                  nice=LATER)
             except OSError as exc:  # no fork (memory): the build goes on, the next one generates afresh
                 _not_kept(self.cache, exc)
 

@@ -28,7 +28,7 @@ import unicodedata
 from pathlib import Path
 
 from archive.pages.paging import LISTING
-from archive.runner import NICE
+from archive.runner import BESIDE
 
 BUNDLE = "pagefind"  # folder in site/ holding the index and Pagefind's own scripts
 LANGUAGE = "und"  # BCP 47 "undetermined": Pagefind applies no stemmer and no segmenter
@@ -110,9 +110,9 @@ class Indexer:
             sys.executable, "-m", "pagefind", "--site", str(self.pages), "--output-path", str(site / BUNDLE),
             "--force-language", LANGUAGE, "--exclude-selectors", EXCLUDE, "--silent",
         ]
-        nice = shutil.which("nice")  # below MkDocs, which it runs beside (archive/runner.py: NICE)
+        nice = shutil.which("nice")  # below MkDocs, which it runs beside (archive/runner.py: BESIDE)
         if nice:
-            cmd = [nice, "-n", str(NICE), *cmd]
+            cmd = [nice, "-n", str(BESIDE), *cmd]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def wait(self, site: Path) -> None:
