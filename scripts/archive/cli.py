@@ -102,8 +102,11 @@ def _generate_and_publish(build, args, started: float) -> int:
         print(f"{args.docs / urls.MANIFEST}: {len(added)} URL(s) added" + "".join(f"\n  {u}" for u in added))
         return 0
     if args.command == "site":
-        # The corpus and generated pages stay alive until the end: keep them out of the cyclic garbage
-        # collector's scans, which otherwise grow with the corpus and slow MkDocs's build.
+        # MkDocs reads the tree from disk: its text, held twice (Markdown and bytes), is let go (peak
+        # memory). The corpus stays alive until the end: keep it out of the cyclic garbage collector's
+        # scans, which otherwise grow with the corpus and slow MkDocs's build.
+        result.pages.clear()
+        result.files.clear()
         del result
         gc.collect()
         gc.freeze()
