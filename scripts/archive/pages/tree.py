@@ -467,8 +467,9 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     revised = versions.revision_dates(docs, corpus.entities, release.revised)
     every = [*corpus.entities, corpus.changelog, revised, release]
     # Beside the pages: first the bibliography, at the build's own priority (citeproc-js sorting every
-    # source: what the tree waits for longest, else), then the open data; and, yielding to everything
-    # else, the cite boxes and head metadata, which MkDocs needs only once it has rendered every page's Markdown.
+    # source: below it, the step the tree waited for longest), then the open data; and, yielding to
+    # everything else, the cite boxes and head metadata, which MkDocs needs only once every page's
+    # Markdown is rendered.
     sources = corpus.of_type("source")
     bibliography = memo.beside(runner, "bibliography", [*sources, *(revised.get(s.id) for s in sources)],
                                indexes.bibliography, sources, revised, citeproc, nice=FIRST)
