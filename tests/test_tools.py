@@ -54,6 +54,20 @@ def test_a_process_tree_counts_the_memory_and_cpu_of_its_descendants():
     assert proctree.pss(parent.pid) == 0 and proctree.tree(parent.pid) == {}
 
 
+def test_peak_names_the_process_that_holds_the_peak_and_keeps_the_commands_exit_code():
+    """tools/peak.py: the make-up of a command's peak memory, process by process."""
+    from support.site import ROOT
+
+    code = "holder = 1; import time; b = b'y' * (200 * 2**20); time.sleep(2); raise SystemExit(3)"
+    parent = f"import subprocess, sys; sys.exit(subprocess.run([sys.executable, '-c', {code!r}]).returncode)"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "tools" / "peak.py"), sys.executable, "-c", parent],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3, done.stderr
+    head, *rows = done.stderr.strip().splitlines()
+    assert head.startswith("peak ") and int(head.split()[1].replace(",", "")) >= 200
+    assert len(rows) == 2 and "holder" in rows[0] and int(rows[0].split()[0].replace(",", "")) >= 200, done.stderr
+
+
 def test_a_page_growing_moves_only_the_volumes_near_it():
     """One page longer or shorter by a little changes at most the volumes around it, never their number:
     the volume each later page names stays as it was (the live preview then remakes a few pages, not

@@ -34,14 +34,19 @@ def tree(root: int) -> dict[int, list[bytes]]:
 def pss(root: int) -> int:
     """Proportional set size of `root` and its descendants now: each page shared by n processes counts
     1/n in each, so the sum is the memory the tree holds, shared pages once."""
-    total = 0
+    return sum(each_pss(root).values())
+
+
+def each_pss(root: int) -> dict[int, int]:
+    """pid -> proportional set size now, for `root` and each of its descendants (pss() per process)."""
+    sizes = {}
     for pid in tree(root):
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
-                total += next(int(line.split()[1]) for line in f if line.startswith(b"Pss:")) * 1024
+                sizes[pid] = next(int(line.split()[1]) for line in f if line.startswith(b"Pss:")) * 1024
         except (OSError, StopIteration):
             continue  # gone, or a kernel thread without mappings
-    return total
+    return sizes
 
 
 def cpu(root: int) -> float:
