@@ -39,11 +39,11 @@ def main(argv: list[str]) -> int:
     process = subprocess.Popen(argv)
     peak, when, shares = 0, 0.0, {}
     while process.poll() is None:
-        sizes = proctree.each_pss(process.pid)
+        rows = proctree.tree(process.pid)
+        sizes = proctree.each_pss(rows)
         if sum(sizes.values()) > peak:  # the command lines now, while those processes still run
             peak, when = sum(sizes.values()), time.perf_counter() - started
-            rows = proctree.tree(process.pid)
-            shares = {pid: (size, int(rows[pid][1]) if pid in rows else 0, command_line(pid)) for pid, size in sizes.items()}
+            shares = {pid: (size, int(rows[pid][1]), command_line(pid)) for pid, size in sizes.items()}
         time.sleep(EVERY)
     print(f"peak {peak / 2**20:,.0f} MB at {when:.1f} s of {time.perf_counter() - started:.1f} s "
           f"(proportional set sizes, sampled every {EVERY} s):", file=sys.stderr)

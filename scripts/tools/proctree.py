@@ -34,13 +34,13 @@ def tree(root: int) -> dict[int, list[bytes]]:
 def pss(root: int) -> int:
     """Proportional set size of `root` and its descendants now: each page shared by n processes counts
     1/n in each, so the sum is the memory the tree holds, shared pages once."""
-    return sum(each_pss(root).values())
+    return sum(each_pss(tree(root)).values())
 
 
-def each_pss(root: int) -> dict[int, int]:
-    """pid -> proportional set size now, for `root` and each of its descendants (pss() per process)."""
+def each_pss(pids) -> dict[int, int]:
+    """pid -> proportional set size now, for each of `pids` still running (a tree(): pss() per process)."""
     sizes = {}
-    for pid in tree(root):
+    for pid in pids:
         try:
             with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
                 sizes[pid] = next(int(line.split()[1]) for line in f if line.startswith(b"Pss:")) * 1024
