@@ -155,10 +155,15 @@ def file_signature(path: Path) -> tuple:
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
+def file_digest(raw: bytes) -> bytes:
+    """The digest of a file's bytes kept with its entry in load's cache (what pages/state.py compares)."""
+    return hashlib.blake2b(raw).digest()
+
+
 def _load_cached(path: Path, base: Path, cache: dict) -> tuple[Entity | None, list[ContentError]]:
     signature = file_signature(path)
     kept = cache.get(str(path))
     if kept is None or kept[0] != signature:
         raw = path.read_bytes()  # read after the signature: a file changed meanwhile is read again next time
-        kept = cache[str(path)] = (signature, *load_file(path, base, raw), hashlib.blake2b(raw).digest())
+        kept = cache[str(path)] = (signature, *load_file(path, base, raw), file_digest(raw))
     return kept[1], kept[2]

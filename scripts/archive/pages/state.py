@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import os
 import pickle
 import sys
 from pathlib import Path
 
 from archive.citation.kept import Kept
-from archive.content.read import file_signature
+from archive.content.read import file_digest, file_signature
 
 FILE = "generation.pickle"
 ENGINE = Path(__file__).resolve().parents[1]  # scripts/archive: the code that generates
@@ -111,4 +110,4 @@ def _same(path: Path, digest: bytes) -> tuple | None:
         after = file_signature(path)
     except OSError:
         return None
-    return after if before == after and hashlib.blake2b(data).digest() == digest else None
+    return after if before == after and file_digest(data) == digest else None
