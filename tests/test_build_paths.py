@@ -16,8 +16,10 @@ import sys
 import pytest
 from conftest import FIXTURE_DOCS, ROOT
 
+from archive.content.model import FOLDERS
 from archive.content.read import file_signature
 from archive.pages import state
+from archive.site.build import RECORDS
 
 
 def _build(tmp_path, name: str, *flags: str, env=None, docs=FIXTURE_DOCS, out=None):
@@ -56,6 +58,10 @@ def test_the_forked_build_gives_the_serial_builds_tree_and_site(tmp_path):
         assert sorted(parallel) == sorted(serial)
         differ = [path for path in serial if parallel[path] != serial[path]]
         assert differ == []
+        # The citation records are the store's files (archive/linked.py), from the first build on.
+        records = [p for p in forked_site.rglob("*") if p.suffix in (".bib", ".ris")]
+        assert records and all(p.stat().st_nlink > 1 for p in records)
+    assert _stored(tmp_path / "cache") == _stored_for(forked_site)
 
 
 @pytest.mark.slow
@@ -84,6 +90,18 @@ def test_a_build_from_the_last_builds_state_gives_the_plain_builds_tree_and_site
         kept, plain = _files(kept_site), _files(plain_site)
         assert sorted(kept) == sorted(plain)
         assert [path for path in plain if kept[path] != plain[path]] == []
+        assert _stored(tmp_path / "cache") == _stored_for(kept_site)  # the records of the last build, no others
+
+
+def _stored(cache):
+    """The names of the records stored in `cache` (archive/linked.py)."""
+    return {p.name for p in (cache / RECORDS).iterdir()}
+
+
+def _stored_for(site):
+    """The names the citation records of `site` (the files beside each page's HTML) are stored under."""
+    return {hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest() + p.suffix
+            for folder in set(FOLDERS.values()) for p in (site / folder).glob("*/*") if p.name != "index.html"}
 
 
 def _replace(path, old, new):

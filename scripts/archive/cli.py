@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "mkdocs.yml")
     parser.add_argument("--addr", default="127.0.0.1:8000", help="address for serve (default: 127.0.0.1:8000)")
     parser.add_argument("--serial", action="store_true", help="run every step in order, in this process (the reference path)")
-    parser.add_argument("--cache", type=Path, help="where one build keeps for the next the citations it formatted and "
-                                                   "the state of its generation (default: build/cache/ beside mkdocs.yml)")
+    parser.add_argument("--cache", type=Path, help="where one build keeps for the next the citations it formatted, "
+                                                   "the state of its generation and the citation records it linked "
+                                                   "into the site (default: build/cache/ beside mkdocs.yml)")
     parser.add_argument("--no-cache", action="store_true", help="keep nothing between builds: format every citation "
                                                                 "and generate every page afresh (the plain path)")
     parser.add_argument("--remote", default="origin", help="deploy: the git remote holding gh-pages (default: origin)")

@@ -22,6 +22,7 @@ from archive.citation.versions import Release
 from archive.content import changelog, dates, urls
 from archive.content.model import FOLDERS
 from archive.content.read import Corpus
+from archive import linked
 
 
 @dataclass
@@ -92,14 +93,21 @@ def tree_files(corpus: Corpus, release: Release, revised: dict[str, str], memo=N
     return pages, files
 
 
-def write_downloads(records: dict[str, str], site_dir: Path) -> int:
+def write_downloads(records: dict[str, str], site_dir: Path, store: linked.Store | None = None) -> int:
     """Write the citation records (site path -> text) into the site; returns how many. Paths are the
-    generator's own (folder/id/id.ext), never authored text."""
+    generator's own (folder/id/id.ext), never authored text. `store`: where a whole build links them
+    from (archive/linked.py), keeping there only these; None: each written (the plain path)."""
     folders = set()
     for rel, text in records.items():
         target = site_dir / rel
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        target.write_bytes(text.encode("utf-8"))
+        data = text.encode("utf-8")
+        # A file of its own, never written through: the one there may be linked from a store.
+        target.unlink(missing_ok=True)
+        if store is None or not store.link(data, target):
+            target.write_bytes(data)
+    if store is not None:
+        store.prune()
     return len(records)

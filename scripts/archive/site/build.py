@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import escape
 
+from archive import linked
 from archive.citation import records, versions
 from archive.citation.kept import Kept
 from archive.citation.versions import Release
@@ -33,6 +34,7 @@ from archive.site.mdext import ArchiveExtension
 CITATION_CFF = "CITATION.cff"  # beside mkdocs.yml
 SOURCE = "docs"  # the authored pages, beside mkdocs.yml
 CACHE = "build/cache"  # beside mkdocs.yml: what one build keeps for the next (citation/kept.py, pages/state.py)
+RECORDS = "records"  # in CACHE: the citation records a build linked into the site (archive/linked.py)
 
 
 def versioned(config: dict) -> bool:
@@ -262,7 +264,10 @@ class Build:
         if self._regenerator is None:
             run.search = self.runner.beside(search.index, self._search_pages(), Path(config["site_dir"]))
         downloads = self._changed_downloads(Path(config["site_dir"]))
-        run.downloads = self.runner.beside(records.write_downloads, downloads, Path(config["site_dir"]))
+        # A whole build links them from the records kept beside the build (archive/linked.py); a preview
+        # round writes the few that changed.
+        store = linked.Store(self.cache / RECORDS) if self.cache is not None and not self._incremental else None
+        run.downloads = self.runner.beside(records.write_downloads, downloads, Path(config["site_dir"]), store)
 
     def on_page_context(self, context, page):
         page.meta.update(self.generated.page_records.extras.get(page.file.src_uri, {}))
