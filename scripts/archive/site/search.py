@@ -53,11 +53,13 @@ APART = re.compile(f"(?<=[{WIDE}])(?=\\S)|(?<=\\S)(?=[{WIDE}])|(?<=[‘“])(?=\
 _SPECIAL = re.compile(f"[{WIDE}‘“’”']")  # a character APART sets apart, or one it looks at
 TAG = re.compile(r"(<[^>]*>)")
 # A listing's section on an entity page: its heading (classed LISTING) to the next section's heading or
-# the end. Like the listing pages (indexed()), it repeats other pages' titles: a hub's "Cited by", a
-# file's documents, and a page's notes, each a source's title with a locator. Indexed, a source cited by
-# thousands of documents matched every query that named one of them (the source's own page, which
-# lists them, is what such a query should find), and these sections were most of what Pagefind read.
-LISTING_SECTION = re.compile(rf'<h2[^>]*\bclass="{LISTING}"[^>]*>.*?(?=<h2[\s>]|\Z)', re.S)
+# the end (without_listings). Like the listing pages (indexed()), it repeats other pages' titles: a hub's
+# "Cited by", a file's documents, and a page's notes, each a source's title with a locator. Indexed, a
+# source cited by thousands of documents matched every query that named one of them (the source's own
+# page, which lists them, is what such a query should find), and these sections were most of what Pagefind
+# read.
+LISTING_HEADING = re.compile(rf'<h2[^>]*\bclass="{LISTING}"[^>]*>')
+NEXT_SECTION = re.compile(r"<h2[\s>]")
 TOPIC = "zqxtopic_"  # the beginning of a topic's word (topic_word)
 SCRIPTS = (Path("assets/javascripts/search.js"), Path("assets/javascripts/search-worker.js"))  # ours
 
@@ -184,8 +186,18 @@ def index_page(title: str, content: str, kind: str | None = None, topics=()) -> 
 
 
 def without_listings(content: str) -> str:
-    """A page's content without its listings' sections (LISTING_SECTION)."""
-    return LISTING_SECTION.sub("", content) if LISTING in content else content
+    """A page's content without its listings' sections (LISTING_HEADING to NEXT_SECTION or the end). Found
+    with str slices between searches: one lazy pattern to the next heading tried its lookahead at every
+    character of every page, ten times as long."""
+    if LISTING not in content:
+        return content
+    kept, at = [], 0
+    while (heading := LISTING_HEADING.search(content, at)) is not None:
+        kept.append(content[at:heading.start()])
+        following = NEXT_SECTION.search(content, heading.end())
+        at = following.start() if following else len(content)
+    kept.append(content[at:])
+    return "".join(kept)
 
 
 def index_bytes(site: Path) -> int:
