@@ -30,9 +30,12 @@ def listing_heading(title: str) -> str:
 class Limits:
     """How far a generated page may grow before it is split: `listing` items per page of a listing;
     `volume` characters of generated Markdown per printed volume of the whole record (its HTML is about
-    twice that). Tests force splitting on a small corpus with small limits."""
+    twice that). Tests force splitting on a small corpus with small limits. A listing page is what the
+    live preview reads again most after an edit (the timeline's page, an index's, a hub's "Cited by"
+    page that holds the edited document), so its length is the preview's; it is also what a reader
+    downloads to browse a listing."""
 
-    listing: int = 400
+    listing: int = 200
     volume: int = 320_000
 
 
