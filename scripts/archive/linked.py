@@ -1,11 +1,11 @@
 """Files that a build writes into the site again and again, linked from a store of their bytes instead
 (build/cache/records/): the citation records beside each page (citation/records.py, write_downloads).
 
-Creating a file and writing its bytes costs the kernel about as much as MkDocs's Python spends on
-a short page, on this project's machines several times what a hard link to a file already written
-costs; from one build to the next almost every record is the same. Each stored file is named by a
-digest of its bytes, so a name always holds what it says: a changed record is a new name, and nothing
-stored is ever stale, only unused, and removed at the end of the whole build that stopped using it.
+Creating a file and writing its bytes costs the kernel several times what a hard link to a file already
+written costs (the README gives the figures), and from one build to the next almost every record is the
+same. Each stored file is named by a digest of its bytes, so a name always holds what it says: a
+changed record is a new name, and nothing stored is ever stale, only unused, and removed at the end of
+the whole build that stopped using it.
 
 A cache only saves time: where a link cannot be made (the store on another filesystem, or one
 without hard links) the file is written as the plain path writes it, and a build without a store

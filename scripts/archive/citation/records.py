@@ -16,13 +16,13 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive import linked
 from archive.citation import csl, formats, opendata
 from archive.citation.head import HeadWriter
 from archive.citation.versions import Release
 from archive.content import changelog, dates, urls
 from archive.content.model import FOLDERS
 from archive.content.read import Corpus
-from archive import linked
 
 
 @dataclass
