@@ -85,3 +85,39 @@ def test_what_a_forked_step_computes_is_kept_by_the_parents_memo(forking):
     again = memo.beside(forking, "rows", edited, _rows, memo, edited).result()
     assert forking.forked == 2 and again[0] == rows[0] and again[1][0] == "B2" and again[1][1] != rows[1][1]
     assert memo._kept[("row", "b")][0][0] is edited[1]
+
+
+def _pid_and_square(n):
+    return os.getpid(), n * n
+
+
+def test_halves_computes_the_later_half_in_a_child_and_returns_all_in_order():
+    items = list(range(10))
+    result = runner.halves(_pid_and_square, items, weight=lambda n: 1)
+    assert [square for _, square in result] == [n * n for n in items]
+    pids = [pid for pid, _ in result]
+    assert pids[:5] == [os.getpid()] * 5 and len(set(pids[5:])) == 1 and pids[5] != os.getpid()
+
+
+def test_halves_cuts_by_weight_and_runs_beside_a_thread():
+    import threading
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # the live preview's server has threads: halves forks anyway
+    thread.start()
+    try:
+        result = runner.halves(_pid_and_square, [1, 2, 3, 4], weight=lambda n: 10 if n == 1 else 1)
+    finally:
+        stop.set()
+        thread.join()
+    assert [pid == os.getpid() for pid, _ in result] == [True, False, False, False]
+
+
+def test_an_item_that_fails_in_the_child_fails_as_in_the_plain_path():
+    def fn(n):
+        if n == 3:
+            raise ValueError("three")
+        return n
+
+    with pytest.raises(ValueError, match="three"):
+        runner.halves(fn, [0, 1, 2, 3], weight=lambda n: 1)
+    assert runner.halves(fn, [5], weight=lambda n: 1) == [5]

@@ -17,6 +17,7 @@ from conftest import ROOT
 from support.cli import run_build_py
 from support.site import local_release
 
+from archive import runner
 from archive.pages.paging import Limits
 from archive.site.build import Build
 from archive.site.preview import Preview
@@ -123,6 +124,7 @@ class Editor:
 CLEAN_SPLIT = """
 import sys
 from pathlib import Path
+from archive import runner
 from archive.pages.paging import Limits
 from archive.runner import Serial
 from support.site import build_corpus
@@ -144,9 +146,14 @@ def _clean(docs: Path, work: Path, limits: Limits | None) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed, limits", [(1, None), (2, None), (3, Limits(listing=3, volume=20_000)), (7, None)],
                          ids=["seed-1", "seed-2", "seed-3-split", "seed-7-backdated"])
-def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, seed, limits):
+def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, seed, limits, monkeypatch):
     """`limits`: small ones split every listing into pages and the whole record into volumes, as in a
-    large archive, where a round renders and fills again only the volumes that changed."""
+    large archive, where a round renders and fills again only the volumes that changed. The clean build
+    renders every page in one process: the rounds' pages rendered by a forked child (runner.halves) are
+    compared with it."""
+    split = []
+    halves = runner.halves
+    monkeypatch.setattr(runner, "halves", lambda fn, items, weight: split.append(len(items)) or halves(fn, items, weight))
     build = Build(docs=corpus_copy, out=tmp_path / "generated", release=local_release(), **({"limits": limits} if limits else {}))
     preview = Preview(build, ROOT / "mkdocs.yml", tmp_path / "preview")
     assert preview.update(), preview.errors
@@ -178,6 +185,7 @@ def test_preview_equals_clean_build_after_random_edits(corpus_copy, tmp_path, se
         differences = _differences(preview.site_dir, clean / "site")
         assert not differences, "\n".join(done + differences)
         assert _tree(build.out) == _tree(clean / "generated"), done
+    assert max(split) >= 2, split  # some round's pages were rendered in two processes
 
 
 def test_status_is_not_settled_while_a_round_runs(tmp_path):

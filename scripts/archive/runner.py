@@ -9,12 +9,19 @@ the result comes back, pickled through a pipe (with, for a step run through the 
 what the memo is to keep: tree.Memo.beside). Forking is only safe in a process with no other
 threads (under `mkdocs serve` the live-reload server has some): there, and where fork or a second CPU
 is missing, Parallel runs the step in place.
+
+halves() is the exception: a computation over many items (the live preview's pages, Markdown to HTML),
+half of it in a child forked even beside other threads, because that child only computes, writes its
+result into a pipe and ends without flushing a stream or taking a lock another thread may have held.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import pickle
+import signal
 import threading
 
 # How far below the build's priority a step runs (os.nice). Most run below it, so that the main
@@ -105,3 +112,49 @@ def _child(pipe, fn, args, nice) -> None:
         pipe.send((False, exc))
     finally:
         pipe.close()
+
+
+def halves(fn, items: list, weight) -> list:
+    """[fn(item) for item in items], the items after the first half of their total `weight(item)`
+    computed by a forked child meanwhile, where fork and a second CPU are there. `fn` must only compute:
+    its results come back pickled; whatever else it changes in the child is lost. If the child fails
+    (an error, or it died), its items are computed here, so an error is raised as the plain path raises it."""
+    if len(items) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return [fn(item) for item in items]
+    total, cut, sum_ = sum(weight(item) for item in items), 0, 0
+    while cut < len(items) - 1 and sum_ + weight(items[cut]) <= total / 2:
+        sum_ += weight(items[cut])
+        cut += 1
+    cut = max(cut, 1)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, write, end at once (os._exit: no atexit, no stream flushed)
+        os.close(reader)
+        gc.disable()  # short-lived: a collection would only touch (and copy) the parent's pages
+        try:
+            data = pickle.dumps([fn(item) for item in items[cut:]], pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001 - the parent computes these items itself and raises it
+            data = b""
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(writer, view):]
+        finally:
+            os._exit(0)
+    os.close(writer)
+    status = None
+    try:
+        ours = [fn(item) for item in items[:cut]]
+        with os.fdopen(reader, "rb") as pipe:
+            reader = None
+            data = pipe.read()
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        if reader is not None:
+            os.close(reader)
+        status = os.waitpid(pid, 0)[1]
+    if status != 0 or not data:  # died, or its fn raised: the plain path, here
+        return ours + [fn(item) for item in items[cut:]]
+    return ours + pickle.loads(data)

@@ -6,7 +6,8 @@ first build is MkDocs's own `build()`; the preview keeps what it made (files, na
 environment, every page's rendered Markdown). After an edit the Build regenerates the tree through
 its Memo (archive/pages/tree.py), and MkDocs reads and renders again only the generated pages whose
 Markdown changed byte for byte, and fills the template again only for those and the pages whose cite
-box or head metadata changed: the pages MkDocs's own build would have written differently. Whatever
+box or head metadata changed: the pages MkDocs's own build would have written differently (their
+Markdown turned into HTML in two processes: runner.halves). Whatever
 an edit cannot reach page by page (the theme, mkdocs.yml, the navigation's titles) means a full
 build. The Build keeps the steps after the pages (citation downloads, whole record, the
 Content-Security-Policy, Pagefind) to what changed too. A test edits a corpus at random and compares
@@ -26,6 +27,9 @@ import threading
 import time
 from pathlib import Path
 
+from mkdocs.exceptions import BuildError
+
+from archive import runner
 from archive.content.errors import ContentErrors
 from archive.site import publish
 
@@ -107,7 +111,7 @@ class Preview:
 
     def _round(self, defer: bool) -> str:
         """Regenerate, then read, render and write again only what changed."""
-        from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+        from mkdocs.commands.build import _build_page, _build_theme_template
         from mkdocs.structure.pages import Page
         from mkdocs.utils import CountHandler
 
@@ -145,7 +149,7 @@ class Preview:
             for file in read:
                 if file.page is None:
                     Page(None, file, config)
-                _populate_page(file.page, config, files)
+            _populate([file.page for file in read], config, files)
             rendered = {f.src_uri: f for f in read}
             if _tag_names(tags) != tag_names:  # every page's tag chips link to their tag in the listing
                 rendered.update((f.src_uri, f) for f in files.documentation_pages() if _tagged(f))
@@ -213,6 +217,66 @@ def _settle_memory(defer: bool) -> None:
         gc.unfreeze()
         gc.collect()
     gc.freeze()
+
+
+def _populate(pages: list, config, files) -> None:
+    """MkDocs's _populate_page for each page (its events in the same order for each page, and for the
+    pages in turn), with the Markdown of the later half of the pages turned into HTML by a forked child
+    meanwhile (runner.halves): that is most of a round's work, and the second CPU is idle during it."""
+    for n, page in enumerate(pages):
+        with _reading(config, page):
+            pages[n] = page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    rendered = runner.halves(lambda page: _render(page, config, files), pages, lambda page: len(page.markdown))
+    for page, (state, logged) in zip(pages, rendered):
+        for name, level, message in logged:  # what the child logged, logged here (strict mode counts it)
+            logging.getLogger(name).log(level, message)
+        content, page.toc, page._title_from_render, page.present_anchor_ids, links = state
+        if links is not None:
+            page.links_to_anchors = {files.get_file_from_path(uri): anchors for uri, anchors in links.items()}
+        with _reading(config, page):
+            page.content = config.plugins.on_page_content(content, page=page, config=config, files=files)
+
+
+def _render(page, config, files) -> tuple:
+    """page.render(), and what it set and logged, in a form a child process can send."""
+    capture = _Captured()
+    mkdocs_log = logging.getLogger("mkdocs")
+    handlers, propagate = mkdocs_log.handlers, mkdocs_log.propagate
+    mkdocs_log.handlers, mkdocs_log.propagate = [capture], False  # logged by _populate, in the parent
+    try:
+        with _reading(config, page):
+            page.render(config, files)
+    finally:
+        mkdocs_log.handlers, mkdocs_log.propagate = handlers, propagate
+    links = page.__dict__.get("links_to_anchors")
+    links = None if links is None else {file.src_uri: anchors for file, anchors in links.items()}
+    return (page.content, page.toc, page._title_from_render, page.present_anchor_ids, links), capture.logged
+
+
+class _Captured(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.logged: list[tuple[str, int, str]] = []
+
+    def emit(self, record):
+        self.logged.append((record.name, record.levelno, record.getMessage()))
+
+
+class _reading:
+    """config._current_page set while a page is read, as MkDocs's build sets it; an error names the page."""
+
+    def __init__(self, config, page):
+        self.config, self.page = config, page
+
+    def __enter__(self):
+        self.config._current_page = self.page
+
+    def __exit__(self, kind, exc, trace):
+        self.config._current_page = None
+        if exc is not None and isinstance(exc, Exception) and not isinstance(exc, BuildError):
+            raise BuildError(f"Error reading page '{self.page.file.src_uri}': {exc}") from exc
 
 
 def _tagged(file) -> bool:
