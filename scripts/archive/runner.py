@@ -23,6 +23,7 @@ import os
 import pickle
 import signal
 import threading
+import warnings
 
 # How far below the build's priority a step runs (os.nice). Most run below it, so that the main
 # process (generation, then MkDocs: the path everything waits on) keeps a whole CPU; a child still has
@@ -127,7 +128,9 @@ def halves(fn, items: list, weight) -> list:
         cut += 1
     cut = max(cut, 1)
     reader, writer = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python 3.12 warns of any fork beside threads: this one is safe (the module's docstring)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: compute, write, end at once (os._exit: no atexit, no stream flushed)
         os.close(reader)
         gc.disable()  # short-lived: a collection would only touch (and copy) the parent's pages
@@ -142,7 +145,6 @@ def halves(fn, items: list, weight) -> list:
         finally:
             os._exit(0)
     os.close(writer)
-    status = None
     try:
         ours = [fn(item) for item in items[:cut]]
         with os.fdopen(reader, "rb") as pipe:
