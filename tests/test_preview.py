@@ -124,7 +124,6 @@ class Editor:
 CLEAN_SPLIT = """
 import sys
 from pathlib import Path
-from archive import runner
 from archive.pages.paging import Limits
 from archive.runner import Serial
 from support.site import build_corpus

@@ -24,6 +24,7 @@ import pickle
 import signal
 import threading
 import warnings
+from itertools import accumulate
 
 # How far below the build's priority a step runs (os.nice). Most run below it, so that the main
 # process (generation, then MkDocs: the path everything waits on) keeps a whole CPU; a child still has
@@ -122,11 +123,8 @@ def halves(fn, items: list, weight) -> list:
     (an error, or it died), its items are computed here, so an error is raised as the plain path raises it."""
     if len(items) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
         return [fn(item) for item in items]
-    total, cut, sum_ = sum(weight(item) for item in items), 0, 0
-    while cut < len(items) - 1 and sum_ + weight(items[cut]) <= total / 2:
-        sum_ += weight(items[cut])
-        cut += 1
-    cut = max(cut, 1)
+    sums = list(accumulate(weight(item) for item in items))
+    cut = min(max(sum(1 for s in sums if s <= sums[-1] / 2), 1), len(items) - 1)  # each side has an item
     reader, writer = os.pipe()
     with warnings.catch_warnings():  # Python 3.12 warns of any fork beside threads: this one is safe (the module's docstring)
         warnings.simplefilter("ignore", DeprecationWarning)
