@@ -12,6 +12,7 @@ URL the fixed snapshot. Built locally, both are the one address the site is serv
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,27 +100,28 @@ def revision_dates(docs: Path, entities: list[Entity], override: str | None = No
         return {e.id: override for e in entities}
     docs = docs.resolve()
     top = git(["rev-parse", "--show-toplevel"], docs)
-    committed: dict[Path, str] = {}
-    dirty: set[Path] = set()
+    # Paths as strings: the live preview asks for every page's date each round.
+    committed: dict[str, str] = {}
+    dirty: set[str] = set()
     if top:
-        top_path = Path(top.strip())
+        top_path = top.strip()
         log = git(["log", "--format=@%cs", "--name-only", "--no-renames", "--", "."], docs) or ""
         when = None
         for line in log.splitlines():
             if line.startswith("@"):
                 when = line[1:]
             elif line and when:
-                committed.setdefault(top_path / line, when)  # newest commit first
+                committed.setdefault(os.path.join(top_path, line), when)  # newest commit first
         status = git(["status", "--porcelain", "--untracked-files=all", "--", "."], docs) or ""
-        dirty = {top_path / line[3:] for line in status.splitlines() if len(line) > 3}
+        dirty = {os.path.join(top_path, line[3:]) for line in status.splitlines() if len(line) > 3}
     out = {}
     for entity in entities:
-        path = docs / entity.md_path  # validation guarantees the authored file is <folder>/<id>.md
+        path = os.path.join(docs, entity.md_path)  # validation guarantees the authored file is <folder>/<id>.md
         if path in committed and path not in dirty:
             out[entity.id] = committed[path]
         else:
             try:
-                mtime = path.stat().st_mtime
+                mtime = os.stat(path).st_mtime
             except FileNotFoundError:
                 mtime = 0
             out[entity.id] = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).date().isoformat()

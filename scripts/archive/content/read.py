@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,16 +27,20 @@ class Entity:
     body: str
     body_line: int
     fm_end_line: int
+    # What later steps work out from the page alone (its sort key), kept with it: an unchanged file's
+    # Entity is the same object from one round of the live preview to the next, and its data is never
+    # changed once read (so are its id, type, title and paths, cached_property: read very often).
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def id(self) -> str:
         return self.data.get("id", "")
 
-    @property
+    @cached_property
     def type(self) -> str:
         return self.data.get("type", "")
 
-    @property
+    @cached_property
     def title(self) -> str:
         return str(self.data.get("title", self.id))
 
@@ -50,12 +56,12 @@ class Entity:
             path = path[:-1]
         return 1
 
-    @property
+    @cached_property
     def md_path(self) -> str:
         """Path of the generated page inside the generated docs tree: the URL comes from type and id only."""
         return f"{FOLDERS[self.type]}/{self.id}.md"
 
-    @property
+    @cached_property
     def url_path(self) -> str:
         return f"{FOLDERS[self.type]}/{self.id}/"
 
@@ -118,11 +124,22 @@ def load_file(path: Path, base: Path, raw: bytes | None = None) -> tuple[Entity 
 
 def content_files(docs: Path) -> list[Path]:
     """Authored entity pages: every .md file in a content folder (sorted, so output is deterministic)."""
-    files: list[Path] = []
+    return [Path(name) for name in _content_names(docs)]
+
+
+def _content_names(docs: Path) -> list[str]:
+    """content_files as strings, listed with os.walk: the preview lists the whole corpus every round,
+    and pathlib's objects cost more than the listing itself. Sorted by path parts within each folder;
+    as Path.rglob does, it does not enter linked folders."""
+    names: list[str] = []
     for folder in CONTENT_FOLDERS:
-        if (docs / folder).is_dir():
-            files.extend(sorted((docs / folder).rglob("*.md"), key=lambda path: path.parts))  # as paths order
-    return files
+        top = os.path.join(docs, folder)
+        found = []
+        for where, _, files in os.walk(top):
+            parts = tuple(os.path.relpath(where, top).split(os.sep)) if where != top else ()
+            found.extend((*parts, name) for name in files if name.endswith(".md"))
+        names.extend(os.path.join(top, *parts) for parts in sorted(found))
+    return names
 
 
 def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Corpus:
@@ -134,24 +151,24 @@ def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Cor
     the bytes parsed)."""
     base = base or docs.parent
     corpus = Corpus(docs)
-    paths = content_files(docs)
-    for path in paths:
-        entity, errors = _load_cached(path, base, cache) if cache is not None else load_file(path, base)
+    names = _content_names(docs)
+    for name in names:
+        entity, errors = _load_cached(name, base, cache) if cache is not None else load_file(Path(name), base)
         corpus.errors.extend(errors)
         if entity is None:
-            corpus.unreadable.add(path.stem)
+            corpus.unreadable.add(Path(name).stem)
         else:
             corpus.entities.append(entity)
     if cache is not None:  # forget deleted files
-        for gone in set(cache) - set(map(str, paths)):
+        for gone in set(cache) - set(names):
             del cache[gone]
     return corpus
 
 
-def file_signature(path: Path) -> tuple:
+def file_signature(path: Path | str) -> tuple:
     """What tells, without reading it, that a file is as it was (load's cache): its modification time,
     size and inode."""
-    stat = path.stat()
+    stat = os.stat(path)
     return stat.st_mtime_ns, stat.st_size, stat.st_ino
 
 
@@ -160,10 +177,11 @@ def file_digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw).digest()
 
 
-def _load_cached(path: Path, base: Path, cache: dict) -> tuple[Entity | None, list[ContentError]]:
-    signature = file_signature(path)
-    kept = cache.get(str(path))
+def _load_cached(name: str, base: Path, cache: dict) -> tuple[Entity | None, list[ContentError]]:
+    signature = file_signature(name)
+    kept = cache.get(name)
     if kept is None or kept[0] != signature:
+        path = Path(name)
         raw = path.read_bytes()  # read after the signature: a file changed meanwhile is read again next time
-        kept = cache[str(path)] = (signature, *load_file(path, base, raw), file_digest(raw))
+        kept = cache[name] = (signature, *load_file(path, base, raw), file_digest(raw))
     return kept[1], kept[2]

@@ -6,7 +6,8 @@ Returns every error at once; never raises on bad content.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+import posixpath
+from pathlib import Path
 
 from archive.content import changelog, dates, markup, schemas, urls
 from archive.content.errors import ContentError
@@ -94,11 +95,16 @@ def article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
+def _stem(path: str) -> str:
+    """PurePosixPath(path).stem, without the object (every page's, every round of the live preview)."""
+    return posixpath.splitext(posixpath.basename(path))[0]
+
+
 def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
     """Types, ids, file names and folders; returns the id index of well-identified entities."""
     known: dict[str, Entity | None] = {}
     # A page whose file name matches its id owns the id; a copy elsewhere is the duplicate.
-    ordered = sorted(corpus.entities, key=lambda e: (PurePosixPath(e.path).stem != e.data.get("id"), e.path))
+    ordered = sorted(corpus.entities, key=lambda e: (_stem(e.path) != e.data.get("id"), e.path))
     for entity in ordered:
         data = entity.data
         for required in ("id", "type", "title"):
@@ -120,12 +126,12 @@ def _identity(corpus: Corpus, errors: list[ContentError]) -> dict[str, Entity]:
         if not isinstance(ident, str):
             errors.append(ContentError(entity.path, entity.line("id"), "id must be a lowercase slug string"))
             continue
-        path = PurePosixPath(entity.path)
-        if path.stem != ident:
+        folder, name = posixpath.split(entity.path)
+        if _stem(name) != ident:
             errors.append(
-                ContentError(entity.path, entity.line("id"), f"id '{ident}' does not match the file name '{path.name}'")
+                ContentError(entity.path, entity.line("id"), f"id '{ident}' does not match the file name '{name}'")
             )
-        if path.parent.name != FOLDERS[type_name]:
+        if posixpath.basename(folder) != FOLDERS[type_name]:
             errors.append(
                 ContentError(
                     entity.path, entity.line("type"), f"{article(type_name)} {type_name} page belongs in docs/{FOLDERS[type_name]}/"

@@ -64,14 +64,7 @@ class PageWriter:
         self.memo = memo  # tree.Memo in the live preview: the later pages of a long list made again only when changed
         self.continued: dict[str, str] = {}  # path -> Markdown of the later pages of long lists
         self._details: dict[str, str] = {}  # source id -> its note detail, the same in every note
-        self._sort_keys: dict[str, tuple] = {}
         self._cited: set[str] = set()
-
-    def _sort_key(self, entity: Entity) -> tuple:
-        key = self._sort_keys.get(entity.id)
-        if key is None:
-            key = self._sort_keys[entity.id] = sort_key(entity)
-        return key
 
     # --- inline syntax -------------------------------------------------------------
 
@@ -217,7 +210,7 @@ class PageWriter:
         """One list per field that points here and names its inverse in fields.csv (a file's documents)."""
         out = []
         for heading, ids in self.graph.inverse.get(page.id, {}).items():
-            entries = sorted((self.index[i] for i in ids), key=self._sort_key)
+            entries = sorted((self.index[i] for i in ids), key=sort_key)
             out.append(self._listing(page, heading, entries,
                                      lambda path, run: "\n".join(f"- {link(path, e)}" for e in run)))
         return "".join(out)
@@ -228,7 +221,7 @@ class PageWriter:
         if not referrers:
             return ""
         order = {t: n for n, t in enumerate(PLURAL_LABELS)}
-        items = sorted(((ref.type, ref) for ref in referrers), key=lambda item: (order[item[0]], self._sort_key(item[1])))
+        items = sorted(((ref.type, ref) for ref in referrers), key=lambda item: (order[item[0]], sort_key(item[1])))
 
         def render(path: str, run: list[tuple[str, Entity]]) -> str:
             return "\n".join(f"- **{PLURAL_LABELS[t]}:** " + ", ".join(link(path, e) for _, e in group)
@@ -247,7 +240,7 @@ class PageWriter:
             return "\n".join(f"- {link(path, e)} ({SINGULAR_LABELS[e.type].lower()}, {citing[e.id]} "
                              f"citation{'s' * (citing[e.id] != 1)})" for e in run)
 
-        return self._listing(page, "Cited by", sorted((self.index[i] for i in citing), key=self._sort_key), render,
+        return self._listing(page, "Cited by", sorted((self.index[i] for i in citing), key=sort_key), render,
                              lambda e: (e, citing[e.id]))
 
     def page(self, page: Entity, extra_meta: dict | None = None, after_header: str = "") -> str:

@@ -59,8 +59,13 @@ def entity_date(entity: Entity) -> str | None:
 
 
 def sort_key(entity: Entity) -> tuple:
-    value = first_date(entity)
-    return (dates.parse(value).sort_key() if value else (9999, 0, 0), entity.title.lower(), entity.id)
+    """(date, title, id): the order of dated listings; worked out once per Entity (Entity.derived)."""
+    key = entity.derived.get("sort key")
+    if key is None:
+        value = first_date(entity)
+        key = entity.derived["sort key"] = (dates.parse(value).sort_key() if value else (9999, 0, 0),
+                                            entity.title.lower(), entity.id)
+    return key
 
 
 def front_matter(values: dict) -> str:

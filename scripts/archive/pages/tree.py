@@ -308,7 +308,7 @@ def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing
         if type_name != "source":
             listed = by_type[type_name]
             pages.update(memo(("index", type_name), listed, indexes.type_index, type_name, listed, limits, parts))
-            ordered[type_name] = indexes.ordered(type_name, listed)
+            ordered[type_name] = memo(("order", type_name), listed, indexes.ordered, type_name, listed)
     if formats.HOW_TO_CITE in index and by_type["document"]:
         example = index.get(formats.EXAMPLE_PAGE) or by_type["document"][0]
         date = revised.get(example.id, release.built or "2000")
