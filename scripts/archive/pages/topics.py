@@ -50,6 +50,11 @@ class Listing:
     tagged: int  # how many pages have one
 
 
+def tagged(entities: list[Entity]) -> list[Entity]:
+    """The pages with a topic: all that listing() reads."""
+    return [entity for entity in entities if entity.get(TAGS)]
+
+
 def listing(entities: list[Entity], limits: Limits = Limits()) -> Listing:
     pairs, tagged = [], 0
     for entity in entities:

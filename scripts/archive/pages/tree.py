@@ -317,7 +317,7 @@ def render_pages(corpus: Corpus, release: Release, topic_listing: topics.Listing
             lambda: formats.worked_example(example, formats.page_item(example, release, date), citeproc))
     everything = corpus.entities
     pages.update(memo("timeline", everything, indexes.timeline, everything, limits, parts))
-    pages.update(memo("topics", everything, topics.topics_page, topic_listing, parts))
+    pages.update(memo("topics", [topic_listing], topics.topics_page, topic_listing, parts))
     path, pages[path] = memo("home", everything, indexes.home, by_type, release.site_name, release.description)
     path, pages[path], ordered["source"] = bibliography.result()  # wanted as late as can be
     reading = sorted(TYPES, key=lambda t: ENTITY_TYPES[t].print_order)
@@ -387,7 +387,7 @@ class Regenerator:
         self.runner = runner or Serial()
         self.memo, self.read = kept_state or (Memo(), {})  # read: check()'s cache
         self.citeproc = csl.Citeproc(kept)  # kept from round to round: its style engines are slow to build
-        self._files: dict[str, bytes] | None = None  # the tree as last written
+        self._last: Generated | None = None  # the tree as last written
         self.changed = True  # whether the last round changed the state (what state.save would keep)
         self._before: tuple = ({}, set())  # the file cache and the memo's keys as the round found them
 
@@ -399,11 +399,11 @@ class Regenerator:
         self._before = dict(self.read.get("read", {})), set(self.memo._kept)
         try:
             result = _generate(self.docs, self.out, self.release, self.runner, self.limits, self.memo, self.read,
-                               self._files, self.citeproc)
+                               self._last, self.citeproc)
         except BaseException:  # bad content, a failed step: the next round starts from what this one used
             self.end()
             raise
-        result.computed, self._files = self.memo.computed, result.files
+        result.computed, self._last = self.memo.computed, result
         if end:
             self.end()
         return result
@@ -460,7 +460,7 @@ def _records(corpus: Corpus, release: Release, revised: dict[str, str], memo, li
 
 
 def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, memo=compute, read_cache=None,
-              previous=None, citeproc: csl.Citeproc | None = None) -> Generated:
+              previous: Generated | None = None, citeproc: csl.Citeproc | None = None) -> Generated:
     corpus, errors = check(docs, read_cache)
     if errors:
         raise ContentErrors(errors)
@@ -479,20 +479,32 @@ def _generate(docs: Path, out: Path, release: Release, runner, limits: Limits, m
     links = None if memo is compute else graph.build(corpus, read_cache.setdefault("graph", {}))
     records_job = memo.beside(runner, "records", every, _records, corpus, release, revised, memo, links, citeproc,
                               nice=LATER)
-    topic_listing = memo("topic-listing", corpus.entities, topics.listing, corpus.entities, limits)
+    tagged = topics.tagged(corpus.entities)  # all the listing shows: an edit of an untagged page leaves it as it was
+    topic_listing = memo("topic-listing", tagged, topics.listing, tagged, limits)
     pages, order = render_pages(corpus, release, topic_listing, bibliography, revised, limits, memo, links, citeproc)
     citable_pages, citable_files = tree_job.result()
     pages.update(citable_pages)
     errors = urls.check(corpus, docs, list(pages))
     if errors:
         raise ContentErrors(errors)
-    files = {path: text.encode("utf-8") for path, text in pages.items()}
+    files = _encoded(pages, previous)
     files.update(citable_files)
     files[feed.PATH] = memo("feed", every, _feed, corpus, release, revised)
     files.update(_static_files(docs))
-    written, removed = write_tree(out, files) if previous is None else write_changes(out, previous, files)
-    topic_links = memo("topic-links", corpus.entities, topics.links, topic_listing)
+    written, removed = write_tree(out, files) if previous is None else write_changes(out, previous.files, files)
+    topic_links = memo("topic-links", [topic_listing], topics.links, topic_listing)
     return Generated(corpus, pages, revised, records_job, order, written, removed, files, topic_links)
+
+
+def _encoded(pages: dict[str, str], previous: Generated | None) -> dict[str, bytes]:
+    """Every page's bytes; a page whose text is what the tree last written held keeps that file's bytes
+    object (the live preview: comparing is cheaper than encoding, and write_changes then finds it the
+    same object)."""
+    if previous is None:
+        return {path: text.encode("utf-8") for path, text in pages.items()}
+    texts, files = previous.pages, previous.files
+    return {path: files[path] if texts.get(path) == text and path in files else text.encode("utf-8")
+            for path, text in pages.items()}
 
 
 def write_changes(out: Path, previous: dict[str, bytes], files: dict[str, bytes]) -> tuple[list[str], list[str]]:
