@@ -81,22 +81,43 @@ def _points(entity: Entity) -> tuple[list[tuple[Field, str]], list[str], list[st
     return relations(entity), wikilinks(texts), cites
 
 
+_LAST = ("last graph",)  # build()'s key in `kept` for the graph it made and its pages by path (no path is a tuple)
+
+
 def build(corpus: Corpus, kept: dict | None = None) -> Graph:
     """`kept` (path -> (entity, what it points at)), kept by the caller between builds (the live
-    preview): an unchanged page is not parsed again."""
+    preview): an unchanged page is not parsed again, and where few pages changed since the graph kept
+    with them, that graph is updated (a new Graph; the old one is left as it was) instead of made
+    again from every page. Both give the same graph (tests/test_graph.py)."""
+    last = kept.get(_LAST) if kept is not None else None
+    graph = _updated(corpus, kept, *last) if last is not None else None
+    if graph is None:
+        graph = _built(corpus, kept)
+    if kept is not None:
+        kept[_LAST] = (graph, {entity.path: entity for entity in corpus.entities})
+    return graph
+
+
+def _parts(entity: Entity, kept: dict | None) -> tuple:
+    """(relations, cited source -> times, related (label, id), referenced ids, every id pointed at) of a page."""
+    before = kept.get(entity.path) if kept is not None else None
+    if before is not None and before[0] is entity:
+        return before[1]
+    pointed, links, cites = _points(entity)
+    cited = Counter(cites)  # source -> how many times the page cites it
+    related = [(spec.label, target) for spec, target in pointed]
+    referenced = ({t for _, t in related} | set(links)) - {entity.id}
+    points = {t for _, t in related} | set(links) | set(cites)
+    parts = (pointed, cited, related, referenced, points)
+    if kept is not None:
+        kept[entity.path] = (entity, parts)
+    return parts
+
+
+def _built(corpus: Corpus, kept: dict | None) -> Graph:
     graph = Graph()
     for entity in corpus.entities:
-        before = kept.get(entity.path) if kept is not None else None
-        if before is not None and before[0] is entity:
-            pointed, cited, related, referenced, points = before[1]
-        else:
-            pointed, links, cites = _points(entity)
-            cited = Counter(cites)  # source -> how many times the page cites it
-            related = [(spec.label, target) for spec, target in pointed]
-            referenced = ({t for _, t in related} | set(links)) - {entity.id}
-            points = {t for _, t in related} | set(links) | set(cites)
-            if kept is not None:
-                kept[entity.path] = (entity, (pointed, cited, related, referenced, points))
+        pointed, cited, related, referenced, points = _parts(entity, kept)
         graph.related[entity.id] = related
         for spec, target in pointed:
             if spec.inverse:
@@ -106,4 +127,65 @@ def build(corpus: Corpus, kept: dict | None = None) -> Graph:
         graph.points_to[entity.id] = points
         for source, times in cited.items():
             graph.cited_by[source][entity.id] = times
+    return graph
+
+
+def _updated(corpus: Corpus, kept: dict, last: Graph, pages: dict[str, Entity]) -> Graph | None:
+    """`last` (made from `pages`) with the pages changed since taken out and put in again; None where
+    building afresh is as cheap (many changed) or a changed page's parts are not kept."""
+    now = {entity.path: entity for entity in corpus.entities}
+    gone = [entity for path, entity in pages.items() if now.get(path) is not entity]
+    new = [entity for path, entity in now.items() if pages.get(path) is not entity]
+    if not gone and not new:
+        return last
+    if len(gone) + len(new) > len(now) // 4 or any(kept.get(e.path, (None,))[0] is not e for e in gone):
+        return None
+    # The outer maps copied; an inner set or dict copied the first time it changes (last stays as it was).
+    graph = Graph(dict(last.related), defaultdict(set, last.referenced_by), defaultdict(dict, last.cited_by),
+                  defaultdict(dict, last.inverse), dict(last.points_to))
+    copied: set = set()
+
+    def own(mapping: dict, key: str, kind):
+        if (id(mapping), key) not in copied:
+            copied.add((id(mapping), key))
+            mapping[key] = kind(mapping.get(key, ()))
+        return mapping[key]
+
+    inverse_targets: set[str] = set()
+    for entity in gone:
+        pointed, cited, _, referenced, _ = kept[entity.path][1]
+        del graph.related[entity.id], graph.points_to[entity.id]
+        inverse_targets.update(target for spec, target in pointed if spec.inverse)
+        for target in referenced:
+            own(graph.referenced_by, target, set).discard(entity.id)
+        for source in cited:
+            own(graph.cited_by, source, dict).pop(entity.id, None)
+    for entity in new:
+        pointed, cited, related, referenced, points = _parts(entity, kept)
+        graph.related[entity.id], graph.points_to[entity.id] = related, points
+        inverse_targets.update(target for spec, target in pointed if spec.inverse)
+        for target in referenced:
+            own(graph.referenced_by, target, set).add(entity.id)
+        for source, times in cited.items():
+            own(graph.cited_by, source, dict)[entity.id] = times
+    for mapping in (graph.referenced_by, graph.cited_by):  # what no page points at any more is not listed
+        for key in [key for i, key in copied if i == id(mapping) and not mapping[key]]:
+            del mapping[key]
+    # A target's inverse lists (and their headings) in the order _built gives: its pointers in corpus order.
+    position = {entity.id: n for n, entity in enumerate(corpus.entities)}
+    gone_ids = {entity.id for entity in gone}
+    parts = {entity.id: _parts(entity, kept)[0] for entity in new}
+    for target in inverse_targets:
+        pointers = {i for ids in last.inverse.get(target, {}).values() for i in ids} - gone_ids
+        pointers.update(i for i, pointed in parts.items() if any(t == target and s.inverse for s, t in pointed))
+        lists: dict[str, list[str]] = {}
+        for ident in sorted(pointers, key=position.__getitem__):
+            pointed = parts[ident] if ident in parts else kept[corpus.entities[position[ident]].path][1][0]
+            for spec, t in pointed:
+                if t == target and spec.inverse:
+                    lists.setdefault(spec.inverse, []).append(ident)
+        if lists:
+            graph.inverse[target] = lists
+        else:
+            graph.inverse.pop(target, None)
     return graph

@@ -103,5 +103,6 @@ def links(listed: Listing) -> dict[str, str]:
     out = {}
     for path, run in zip(listed.pages.paths, listed.runs):
         for tag, _ in run:
-            out.setdefault(tag, f"{path[: -len('.md')]}/#{anchor(tag)}")
+            if tag not in out:  # a topic's anchor made once, not once per page it lists
+                out[tag] = f"{path[: -len('.md')]}/#{anchor(tag)}"
     return out
