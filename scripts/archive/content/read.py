@@ -29,7 +29,7 @@ class Entity:
     fm_end_line: int
     # What later steps work out from the page alone (its sort key), kept with it: an unchanged file's
     # Entity is the same object from one round of the live preview to the next, and its data is never
-    # changed once read (so are its id, type, title and paths, cached_property: read very often).
+    # changed once read (so its id, type, title and paths, read very often, are cached_property).
     derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -122,15 +122,10 @@ def load_file(path: Path, base: Path, raw: bytes | None = None) -> tuple[Entity 
     return Entity(shown, parsed.data, parsed.lines, parsed.body, parsed.body_line, parsed.fm_end_line), []
 
 
-def content_files(docs: Path) -> list[Path]:
-    """Authored entity pages: every .md file in a content folder (sorted, so output is deterministic)."""
-    return [Path(name) for name in _content_names(docs)]
-
-
-def _content_names(docs: Path) -> list[str]:
-    """content_files as strings, listed with os.walk: the preview lists the whole corpus every round,
-    and pathlib's objects cost more than the listing itself. Sorted by path parts within each folder;
-    as Path.rglob does, it does not enter linked folders."""
+def content_files(docs: Path) -> list[str]:
+    """Authored entity pages: every .md file in a content folder, sorted by path parts within each (so
+    output is deterministic). Strings listed with os.walk, which does not enter linked folders: the
+    live preview lists the whole corpus every round, and pathlib's objects cost more than the listing."""
     names: list[str] = []
     for folder in CONTENT_FOLDERS:
         top = os.path.join(docs, folder)
@@ -151,7 +146,7 @@ def load(docs: Path, base: Path | None = None, cache: dict | None = None) -> Cor
     the bytes parsed)."""
     base = base or docs.parent
     corpus = Corpus(docs)
-    names = _content_names(docs)
+    names = content_files(docs)
     for name in names:
         entity, errors = _load_cached(name, base, cache) if cache is not None else load_file(Path(name), base)
         corpus.errors.extend(errors)

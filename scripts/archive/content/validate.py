@@ -5,8 +5,8 @@ Returns every error at once; never raises on bad content.
 
 from __future__ import annotations
 
-from functools import lru_cache
 import posixpath
+from functools import lru_cache
 from pathlib import Path
 
 from archive.content import changelog, dates, markup, schemas, urls
