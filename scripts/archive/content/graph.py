@@ -141,17 +141,19 @@ def _updated(corpus: Corpus, kept: dict, last: Graph, pages: dict[str, Entity]) 
     if len(gone) + len(new) > len(now) // 4 or any(kept.get(e.path, (None,))[0] is not e for e in gone):
         return None
     # The outer maps copied; an inner set or dict copied the first time it changes (last stays as it was).
-    graph = Graph(dict(last.related), defaultdict(set, last.referenced_by), defaultdict(dict, last.cited_by),
-                  defaultdict(dict, last.inverse), dict(last.points_to))
-    copied: set = set()
+    graph = Graph(related=dict(last.related), referenced_by=defaultdict(set, last.referenced_by),
+                  cited_by=defaultdict(dict, last.cited_by), inverse=defaultdict(dict, last.inverse),
+                  points_to=dict(last.points_to))
+    copied: dict[int, set[str]] = {id(graph.referenced_by): set(), id(graph.cited_by): set()}
 
     def own(mapping: dict, key: str, kind):
-        if (id(mapping), key) not in copied:
-            copied.add((id(mapping), key))
+        if key not in copied[id(mapping)]:
+            copied[id(mapping)].add(key)
             mapping[key] = kind(mapping.get(key, ()))
         return mapping[key]
 
     inverse_targets: set[str] = set()
+    pointing: dict[str, list] = {}  # the new pages' relations, by id
     for entity in gone:
         pointed, cited, _, referenced, _ = kept[entity.path][1]
         del graph.related[entity.id], graph.points_to[entity.id]
@@ -162,25 +164,24 @@ def _updated(corpus: Corpus, kept: dict, last: Graph, pages: dict[str, Entity]) 
             own(graph.cited_by, source, dict).pop(entity.id, None)
     for entity in new:
         pointed, cited, related, referenced, points = _parts(entity, kept)
-        graph.related[entity.id], graph.points_to[entity.id] = related, points
+        graph.related[entity.id], graph.points_to[entity.id], pointing[entity.id] = related, points, pointed
         inverse_targets.update(target for spec, target in pointed if spec.inverse)
         for target in referenced:
             own(graph.referenced_by, target, set).add(entity.id)
         for source, times in cited.items():
             own(graph.cited_by, source, dict)[entity.id] = times
     for mapping in (graph.referenced_by, graph.cited_by):  # what no page points at any more is not listed
-        for key in [key for i, key in copied if i == id(mapping) and not mapping[key]]:
+        for key in [key for key in copied[id(mapping)] if not mapping[key]]:
             del mapping[key]
     # A target's inverse lists (and their headings) in the order _built gives: its pointers in corpus order.
     position = {entity.id: n for n, entity in enumerate(corpus.entities)}
     gone_ids = {entity.id for entity in gone}
-    parts = {entity.id: _parts(entity, kept)[0] for entity in new}
     for target in inverse_targets:
         pointers = {i for ids in last.inverse.get(target, {}).values() for i in ids} - gone_ids
-        pointers.update(i for i, pointed in parts.items() if any(t == target and s.inverse for s, t in pointed))
+        pointers.update(i for i, pointed in pointing.items() if any(t == target and s.inverse for s, t in pointed))
         lists: dict[str, list[str]] = {}
         for ident in sorted(pointers, key=position.__getitem__):
-            pointed = parts[ident] if ident in parts else kept[corpus.entities[position[ident]].path][1][0]
+            pointed = pointing[ident] if ident in pointing else kept[corpus.entities[position[ident]].path][1][0]
             for spec, t in pointed:
                 if t == target and spec.inverse:
                     lists.setdefault(spec.inverse, []).append(ident)

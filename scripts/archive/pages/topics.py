@@ -56,16 +56,16 @@ def tagged(entities: list[Entity]) -> list[Entity]:
 
 
 def listing(entities: list[Entity], limits: Limits = Limits()) -> Listing:
-    pairs, tagged = [], 0
+    pairs, count = [], 0
     for entity in entities:
         if tags := entity.get(TAGS):
-            tagged += 1
+            count += 1
             key = sort_key(entity)  # once per page, not per topic
             pairs += [((tag.casefold(), tag, key), tag, entity) for tag in tags]
     pairs.sort(key=itemgetter(0))
     runs = paging.chunks([(tag, entity) for _, tag, entity in pairs], limits.listing)
     pages = paging.pages_of(PATH, "page", "the topics", runs, lambda run: paging.span(run[0][0], run[-1][0]))
-    return Listing(runs, pages, len({tag for _, tag, _ in pairs}), tagged)
+    return Listing(runs, pages, len({tag for _, tag, _ in pairs}), count)
 
 
 def topics_page(listed: Listing, memo=None) -> dict[str, str]:

@@ -503,8 +503,7 @@ def _encoded(pages: dict[str, str], previous: Generated | None) -> dict[str, byt
     if previous is None:
         return {path: text.encode("utf-8") for path, text in pages.items()}
     texts, files = previous.pages, previous.files
-    return {path: files[path] if texts.get(path) == text and path in files else text.encode("utf-8")
-            for path, text in pages.items()}
+    return {path: files[path] if texts.get(path) == text else text.encode("utf-8") for path, text in pages.items()}
 
 
 def write_changes(out: Path, previous: dict[str, bytes], files: dict[str, bytes]) -> tuple[list[str], list[str]]:
