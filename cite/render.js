@@ -44,8 +44,23 @@ function independent(styleXml) {
 function unambiguous(proc) {
   proc.opt.has_disambiguate = false;
   proc.disambiguate.configModes();
+  proc.itemsAlone = true;
   return proc;
 }
+
+// Registering an item, citeproc-js renders it once more as a citation, to key it among the items it
+// could be confused with (`getAmbiguousCite`). For an engine of items alone the key is the item's own
+// id, so that no two items share one and none is ambiguous, and the item's disambiguation settings are
+// a new item's defaults, which that rendering starts from: what it adds to them serves disambiguation,
+// which this engine does not run (the tests compare every entry and note with citeproc-js's own).
+const ambiguousCite = CSL.getAmbiguousCite;
+CSL.getAmbiguousCite = function (Item, disambig, visualForm, item) {
+  if (this.itemsAlone && !disambig && !visualForm && !item) {
+    this.tmp.disambig_settings = new CSL.AmbigConfig();
+    return "alone " + Item.id;
+  }
+  return ambiguousCite.apply(this, arguments);
+};
 
 // The engine's registry holds the items of its last call: an id listed again keeps its old data (an
 // edited page formatted twice in a row by the live preview showed its old title), so it is emptied first.
@@ -93,11 +108,23 @@ function read(path) {
   return files.get(path);
 }
 
+// An item citeproc-js cannot read fails its request, named, rather than print an empty entry: text
+// fields are strings or numbers, dates objects with date-parts, raw or literal, names lists of objects.
+function check(item) {
+  for (const [field, value] of Object.entries(item)) {
+    const text = typeof value === "string" || typeof value === "number";
+    const names = Array.isArray(value) && value.every((v) => v && typeof v === "object" && !Array.isArray(v));
+    const date = value && typeof value === "object" && ("date-parts" in value || "raw" in value || "literal" in value);
+    if (!text && !names && !date) throw new Error(`item ${item.id}: ${field} is not CSL-JSON: ${JSON.stringify(value)}`);
+  }
+  return item;
+}
+
 function answer(request) {
   const locale = read(request.locale);
   const style = (name) => read(request.styles[name]);
   return request.jobs.map((job) => {
-    current = new Map(job.items.map((item) => [String(item.id), item]));
+    current = new Map(job.items.map((item) => [String(item.id), check(item)]));
     const ids = [...current.keys()];
     const path = request.styles[job.style];
     const alone = () => engine(path + " alone", () => independent(style(job.style)), locale, unambiguous);
