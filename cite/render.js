@@ -108,14 +108,14 @@ function read(path) {
   return files.get(path);
 }
 
-// An item citeproc-js cannot read fails its request, named, rather than print an empty entry: text
-// fields are strings or numbers, dates objects with date-parts, raw or literal, names lists of objects.
+// An item citeproc-js cannot read fails its request, named, rather than print an empty entry: each
+// field is text (a string or a number), a date (date-parts, raw or literal) or a list of names.
 function check(item) {
   for (const [field, value] of Object.entries(item)) {
     const text = typeof value === "string" || typeof value === "number";
     const names = Array.isArray(value) && value.every((v) => v && typeof v === "object" && !Array.isArray(v));
     const date = value && typeof value === "object" && ("date-parts" in value || "raw" in value || "literal" in value);
-    if (!text && !names && !date) throw new Error(`item ${item.id}: ${field} is not CSL-JSON: ${JSON.stringify(value)}`);
+    if (!text && !names && !date) throw new Error(`item ${item.id}: ${field} is not text, a date or a list of names: ${JSON.stringify(value)}`);
   }
   return item;
 }

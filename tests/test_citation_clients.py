@@ -162,7 +162,7 @@ def test_without_citeproc_js_the_build_says_what_to_run(monkeypatch, tmp_path):
 def test_one_citeproc_process_answers_request_after_request():
     """The process a build and the live preview keep (csl.Citeproc) answers each request as a process of
     its own would, after a note request has used the same engine, and after a request it could not run (an
-    item that is not CSL-JSON, which the error names)."""
+    item citeproc-js cannot read, which the error names)."""
     import pytest
 
     from archive.citation import csl
@@ -175,7 +175,7 @@ def test_one_citeproc_process_answers_request_after_request():
         assert citeproc.render(jobs) == alone
         notes = citeproc.render([{"style": "chicago", "items": items, "notes": True}])[0]["notes"]
         assert set(notes) == {"a", "b"} and all(n["first"] and n["later"] for n in notes.values())
-        with pytest.raises(csl.CitationError, match="citeproc-js failed: Error: item c: title is not CSL-JSON"):
+        with pytest.raises(csl.CitationError, match="citeproc-js failed: Error: item c: title is not text, a date or a list of names"):
             citeproc.render([{"style": "chicago", "items": [{"id": "c", "type": "webpage", "title": {"not": "text"}}]}])
         assert citeproc.render(jobs) == alone
         assert csl.format_notes(items, citeproc=citeproc) == {i: (n["first"], n["later"]) for i, n in notes.items()}
