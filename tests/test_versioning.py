@@ -22,6 +22,7 @@ from support.site import mkdocs_project
 
 from archive.content.read import load
 from archive.citation.versions import read_identity, revision_dates
+from archive.pages import state
 from archive.site import publish
 from archive.site.build import release_of
 
@@ -184,6 +185,10 @@ def test_mike_publishes_fixed_versions_and_a_latest_alias(deployed):
     page = next(n for n in json.loads(head.find("script", type="application/ld+json").string)["@graph"] if n["@type"] == "WebPage")
     assert page["url"] == fixed and page["version"] == "0.1.0"
     assert zotero.saved_item(first)["url"] == fixed
+    # A release's build keeps the citations it formatted for the next release, as the deploy workflow's
+    # cache does, and not its generation's state: keyed by its version, published once, none could use it.
+    cache = repo / "build" / "cache"
+    assert list(cache.glob("citeproc.sqlite3*")) and not (cache / state.FILE).exists()
 
 
 @pytest.mark.slow

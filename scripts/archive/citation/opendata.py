@@ -9,7 +9,7 @@ import io
 import json
 
 from archive.citation.versions import Release
-from archive.content import graph, markup
+from archive.content import graph
 from archive.content.kinds import DATE_PATTERN, SLUG_PATTERN
 from archive.content.model import FOLDERS, SINGULAR_LABELS, TYPES, fields_for, json_schema, types_where
 from archive.content.read import Corpus, Entity
@@ -45,11 +45,8 @@ def relations(entity: Entity) -> list[dict]:
 
 
 def citations(entity: Entity) -> list[dict]:
-    out = []
-    for line, text in graph.prose_texts(entity):
-        for citation in markup.citations_in(text, line)[0]:
-            out.extend({"from": entity.id, "source": i.source, "locator": i.locator or None, "line": line} for i in citation.items)
-    return out
+    return [{"from": entity.id, "source": i.source, "locator": i.locator or None, "line": citation.line}
+            for citation in graph.citations(entity) for i in citation.items]
 
 
 def _rows(entity: Entity, url: str, revised: str) -> tuple[str, list[str], list[str]]:

@@ -18,6 +18,19 @@ def prose_texts(entity: Entity) -> list[tuple[int, str]]:
     return texts
 
 
+def citations(entity: Entity, texts: list[tuple[int, str]] | None = None) -> list[markup.Citation]:
+    """Every well-formed citation in a page's prose, in order (`texts`: its prose_texts, if at hand).
+    Parsed once per page for the graph, the open data and the page itself: an Entity is never changed
+    once read, and a large archive's pages hold hundreds of thousands of citations."""
+    found = entity.derived.get("citations")
+    if found is None:
+        found = entity.derived["citations"] = [
+            citation for line, text in (texts if texts is not None else prose_texts(entity))
+            for citation in markup.citations_in(text, line)[0]
+        ]
+    return found
+
+
 def relations(entity: Entity) -> list[tuple[Field, str]]:
     """(field, target id) for every id the front matter points at, in model order."""
     return [
@@ -74,10 +87,7 @@ class Graph:
 def _points(entity: Entity) -> tuple[list[tuple[Field, str]], list[str], list[str]]:
     """(relations, link targets, cited sources) of one page."""
     texts = prose_texts(entity)
-    cites = []
-    for line, text in texts:
-        for citation in markup.citations_in(text, line)[0]:
-            cites.extend(item.source for item in citation.items)
+    cites = [item.source for citation in citations(entity, texts) for item in citation.items]
     return relations(entity), wikilinks(texts), cites
 
 

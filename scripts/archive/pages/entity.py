@@ -14,7 +14,7 @@ from itertools import groupby
 from markdown.extensions.toc import slugify
 
 from archive.content import dates, markup
-from archive.content.graph import Graph, prose_texts
+from archive.content.graph import Graph, citations
 from archive.content.kinds import Discrepancies
 from archive.content.model import (
     DATE, EVENT_DATES, FILE, HOLDERS, LANGUAGE, PLURAL_LABELS, SINGULAR_LABELS, SUMMARY, TAGS, TEXT_SEEN_IN, field,
@@ -274,12 +274,7 @@ class PageWriter:
 
     @staticmethod
     def _cited_sources(page: Entity) -> set[str]:
-        return {
-            item.source
-            for line, text in prose_texts(page)
-            for citation in markup.citations_in(text, line)[0]
-            for item in citation.items
-        }
+        return {item.source for citation in citations(page) for item in citation.items}
 
 
 def _published_in(source: Entity) -> str:

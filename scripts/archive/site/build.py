@@ -87,6 +87,9 @@ class Build:
     publishing: bool = False  # MkDocs on its own (`mkdocs build`, `mike deploy`): a local site_url is refused
     limits: Limits = field(default_factory=Limits)  # how long listings and printed volumes grow before they split
     cache: Path | None = None  # citations and generation's state kept between builds; None: the plain path
+    # Whether the generation's state is kept too: not by a release's build (versioned, as the deploy's),
+    # whose state is keyed by a version that is published once, so no later build could start from it.
+    keeps_state: bool = True
     generated: Generated | None = None
     _run: _Rendering | None = None
     # The live preview (archive/site/preview.py): regenerates through a Memo, and after its first
@@ -112,11 +115,13 @@ class Build:
         root = Path(config_file).parent
         out = out or root / settings.get("docs_dir", "docs")
         options.setdefault("cache", root / CACHE)
+        options.setdefault("keeps_state", not versioned(settings))
         return cls(docs=(docs or root / SOURCE).resolve(), out=out.resolve(), release=release_of(settings), **options)
 
     def generate(self) -> Generated:
         """Check and generate (raises ContentErrors, writing nothing, on bad content). With a cache, from
-        the state the last build kept (pages/state.py), which this one keeps in turn, beside the build."""
+        the state the last build kept (pages/state.py), which this one keeps in turn (`keeps_state`),
+        beside the build."""
         if self.cache is None:  # the plain path
             self.generated = generate(self.docs, self.out, self.release, self.runner, self.limits, None)
             return self.generated
@@ -136,7 +141,7 @@ class Build:
         regenerator, key = self._carrying
         self._carrying = None
         regenerator.end()
-        if regenerator.changed:
+        if regenerator.changed and self.keeps_state:
             try:
                 self._saving = self.runner.beside(state.save, self.cache, key, regenerator.memo, regenerator.read,
                                                   nice=LATER)
