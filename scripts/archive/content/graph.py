@@ -22,9 +22,9 @@ def citations(entity: Entity, texts: list[tuple[int, str]] | None = None) -> lis
     """Every well-formed citation in a page's prose, in order (`texts`: its prose_texts, if at hand).
     Parsed once per page for the graph, the open data and the page itself: an Entity is never changed
     once read, and a large archive's pages hold hundreds of thousands of citations."""
-    found = entity.derived.get("citations")
+    found = entity.parsed.get("citations")
     if found is None:
-        found = entity.derived["citations"] = [
+        found = entity.parsed["citations"] = [
             citation for line, text in (texts if texts is not None else prose_texts(entity))
             for citation in markup.citations_in(text, line)[0]
         ]

@@ -31,6 +31,13 @@ class Entity:
     # Entity is the same object from one round of the live preview to the next, and its data is never
     # changed once read (so its id, type, title and paths, read very often, are cached_property).
     derived: dict = field(default_factory=dict, compare=False, repr=False)
+    # What one build works out from the page and uses several times (its parsed citations), but not
+    # kept with the generation's state: a later build reuses what was made from an unchanged page,
+    # never these, which would only make the state slower to load.
+    parsed: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "parsed": {}}
 
     @cached_property
     def id(self) -> str:
